@@ -1,0 +1,33 @@
+// compile(state, host) → HostSnapshot: the whole datapath of one host, as a
+// pure function of the folded state. Its hash covers the content, not the
+// offset, so events that do not concern a host leave its hash unchanged.
+import * as E from 'fp-ts/Either';
+import { ClusterState } from '../fold/state';
+import { canonicalJson, sha256Hex } from '../hash/canonical';
+import { compileBird } from './bird';
+import { compileNftables, NftOptions } from './nft-document';
+import { compileRoutes } from './routes';
+import { HostSnapshot } from './snapshot';
+import { compileSysctls } from './sysctls';
+
+export interface CompileOptions extends NftOptions {}
+
+export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { endpointToHostAction: 'Drop' };
+
+export type CompileError = { readonly _tag: 'UnknownHost'; readonly host: string; readonly known: readonly string[] };
+
+export const compileHost = (state: ClusterState, host: string, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): E.Either<CompileError, HostSnapshot> => {
+  if (!state.hosts.has(host)) return E.left({ _tag: 'UnknownHost', host, known: [...state.hosts.keys()].sort() });
+  return E.right({
+    host,
+    offset: state.offset,
+    routes: compileRoutes(state, host, []),
+    nftables: compileNftables(state, host, options),
+    bird: compileBird(state, host),
+    sysctls: compileSysctls(state, host),
+  });
+};
+
+/** The canonical bytes of a snapshot's content (everything but its offset). */
+export const snapshotBytes = (s: HostSnapshot): string => canonicalJson({ ...s, offset: undefined });
+export const snapshotHash = (s: HostSnapshot): string => sha256Hex(snapshotBytes(s));

@@ -1,0 +1,29 @@
+// Names and comments in the emitted ruleset. Chain names say what they hold;
+// comments name the policy (or profile) and rule index, in a fixed format the
+// tracer reads back. nft limits chain names to 255 bytes and comments to 127,
+// so long ones are cut and made unique again with a short hash.
+import { sha256Hex } from '../hash/canonical';
+import { PolicyModel } from '../model/types';
+import { Direction } from './applicable';
+
+const fit = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 9)}~${sha256Hex(s).slice(0, 8)}`);
+
+const d = (dir: Direction): string => (dir === 'ingress' ? 'i' : 'e');
+
+export const TABLE = 'foldnet';
+export const FORWARD_CHAIN = 'forward';
+export const INPUT_CHAIN = 'input';
+export const EGRESS_MAP = 'wl-egress';
+export const INGRESS_MAP = 'wl-ingress';
+export const TO_HOST_MAP = 'wl-to-host';
+
+export const policyRef = (p: PolicyModel): string => (p.kind === 'NetworkPolicy' ? `np ${p.namespace}/${p.name}` : `gnp ${p.name}`);
+export const policyChain = (p: PolicyModel, dir: Direction): string =>
+  fit(p.kind === 'NetworkPolicy' ? `np-${d(dir)}/${p.namespace}/${p.name}` : `gnp-${d(dir)}/${p.name}`, 250);
+export const profileChain = (name: string, dir: Direction): string => fit(`pro-${d(dir)}/${name}`, 250);
+export const endpointChain = (iface: string, dir: Direction | 'to-host'): string =>
+  dir === 'to-host' ? `wl-h/${iface}` : `wl-${d(dir)}/${iface}`;
+
+export const comment = (text: string): string => fit(text, 127);
+export const ruleComment = (owner: string, dir: Direction, index: number): string => comment(`${owner} ${dir} rule ${index}`);
+export const logPrefix = (owner: string): string => fit(`foldnet ${owner}: `, 127);

@@ -1,0 +1,146 @@
+// The chains of a host's ruleset. Base chains on forward (workload ↔ anything)
+// and input (workload → its host) dispatch by interface through verdict maps
+// to per-endpoint chains; those walk tiers in order, jumping to per-policy
+// chains, then fall back to profiles. A policy's verdict comes back as a mark
+// bit (ALLOW or PASS) because `return` cannot carry one; Deny drops at once.
+import { EndpointModel, PolicyModel, ProfileModel } from '../model/types';
+import { familyOf } from '../net/ip';
+import { Rule } from '../resources/rule';
+import { applicableTiers, Direction } from './applicable';
+import * as N from './names';
+import * as X from './nft-expr';
+import { RuleContext, ruleMatches } from './nft-rules';
+
+export interface ChainSpec {
+  readonly name: string;
+  readonly base?: { readonly hook: 'forward' | 'input'; readonly prio: number; readonly policy: 'accept' };
+  readonly rules: ReadonlyArray<{ readonly expr: readonly X.Expr[]; readonly comment: string }>;
+}
+
+type Owner = { readonly ref: string; readonly kind: 'policy' | 'profile' };
+
+const actionVerdict = (owner: Owner, action: Rule['action']): X.Expr[] => {
+  switch (action) {
+    case 'Allow':
+      return [X.setAllowMark, X.ret];
+    case 'Deny':
+      return [X.drop];
+    case 'Pass':
+      return owner.kind === 'policy' ? [X.setPassMark, X.ret] : [X.ret];
+    case 'Log':
+      return [X.log(N.logPrefix(owner.ref))];
+  }
+};
+
+export const rulesChain = (ctx: RuleContext, name: string, owner: Owner, rules: readonly Rule[], dir: Direction): ChainSpec => ({
+  name,
+  rules: rules.flatMap((rule, i) =>
+    ruleMatches(ctx, rule).map((m) => ({ expr: [...m, ...actionVerdict(owner, rule.action)], comment: N.ruleComment(owner.ref, dir, i) })),
+  ),
+});
+
+export const policyChainSpec = (ctx: RuleContext, p: PolicyModel, dir: Direction): ChainSpec =>
+  rulesChain(ctx, N.policyChain(p, dir), { ref: N.policyRef(p), kind: 'policy' }, p[dir] ?? [], dir);
+
+export const profileChainSpec = (ctx: RuleContext, p: ProfileModel, dir: Direction): ChainSpec =>
+  rulesChain(ctx, N.profileChain(p.name, dir), { ref: `profile ${p.name}`, kind: 'profile' }, p[dir], dir);
+
+const BUILTIN_NS_PROFILE = (name: string): ProfileModel | undefined =>
+  name.startsWith('kns.') ? { name, labelsToApply: {}, ingress: [{ action: 'Allow' }], egress: [{ action: 'Allow' }] } : undefined;
+
+/** The profiles an endpoint falls back to, in its order; `kns.<ns>` is built in unless defined. */
+export const endpointProfiles = (ctx: RuleContext, ep: EndpointModel): ProfileModel[] =>
+  ep.profiles.flatMap((name) => {
+    const p = ctx.state.profiles.get(name) ?? BUILTIN_NS_PROFILE(name);
+    return p ? [p] : [];
+  });
+
+const antiSpoof = (ep: EndpointModel): ChainSpec['rules'] => {
+  const who = `endpoint ${ep.key}`;
+  return ([4, 6] as const).map((f) => {
+    const own = ep.ips.filter((ip) => familyOf(ip) === f);
+    const expr = own.length === 0 ? [X.nfproto(f), X.drop] : [X.ne(X.ipField(f, 'saddr'), own.length === 1 ? own[0] : X.anonSet(own)), X.drop];
+    return { expr, comment: N.comment(`${who} anti-spoofing IPv${f}`) };
+  });
+};
+
+/** Tiers then profiles, for one endpoint and direction; also returns the policy/profile chains it jumps to. */
+const policySteps = (ctx: RuleContext, ep: EndpointModel, dir: Direction) => {
+  const rules: Array<ChainSpec['rules'][number]> = [];
+  const policies: PolicyModel[] = [];
+  const undecided = X.markLacks(X.MARK_ALLOW | X.MARK_PASS);
+  for (const { tier, policies: ps } of applicableTiers(ctx.state, ctx.cache, ep, dir)) {
+    for (const p of ps) {
+      policies.push(p);
+      rules.push({ expr: [undecided, X.jump(N.policyChain(p, dir))], comment: N.comment(`tier ${tier}: ${N.policyRef(p)}`) });
+    }
+    rules.push({ expr: [X.markHas(X.MARK_ALLOW), X.ret], comment: N.comment(`tier ${tier}: allowed`) });
+    rules.push({ expr: [X.markLacks(X.MARK_PASS), X.drop], comment: N.comment(`tier ${tier}: end of tier ${dir}`) });
+    rules.push({ expr: [X.clearMarks], comment: N.comment(`tier ${tier}: passed`) });
+  }
+  const profiles = endpointProfiles(ctx, ep);
+  for (const pro of profiles) {
+    rules.push({ expr: [X.jump(N.profileChain(pro.name, dir))], comment: N.comment(`profile ${pro.name}`) });
+    rules.push({ expr: [X.markHas(X.MARK_ALLOW), X.ret], comment: N.comment(`profile ${pro.name}: allowed`) });
+  }
+  rules.push({
+    expr: [X.drop],
+    comment: N.comment(profiles.length > 0 ? `endpoint ${ep.key} ${dir}: no profile allowed` : `endpoint ${ep.key} ${dir}: no profiles`),
+  });
+  return { rules, policies, profiles };
+};
+
+export interface EndpointChains {
+  readonly chains: ChainSpec[];
+  readonly policies: Array<{ policy: PolicyModel; dir: Direction }>;
+  readonly profiles: Array<{ profile: ProfileModel; dir: Direction }>;
+}
+
+export type EndpointToHostAction = 'Drop' | 'Accept';
+
+export const endpointChains = (ctx: RuleContext, ep: EndpointModel, toHost: EndpointToHostAction): EndpointChains => {
+  const egress = policySteps(ctx, ep, 'egress');
+  const ingress = policySteps(ctx, ep, 'ingress');
+  const invalid = { expr: [X.eq(X.ctState, 'invalid'), X.drop], comment: N.comment(`endpoint ${ep.key}: invalid`) };
+  const mine = `endpoint ${ep.key}`;
+  return {
+    chains: [
+      { name: N.endpointChain(ep.interfaceName, 'egress'), rules: [invalid, ...antiSpoof(ep), { expr: [X.clearMarks], comment: N.comment(`${mine} egress`) }, ...egress.rules] },
+      { name: N.endpointChain(ep.interfaceName, 'ingress'), rules: [invalid, { expr: [X.clearMarks], comment: N.comment(`${mine} ingress`) }, ...ingress.rules] },
+      {
+        name: N.endpointChain(ep.interfaceName, 'to-host'),
+        rules: [
+          { expr: [X.eq(X.meta('l4proto'), 17), X.eq(X.payload('th', 'dport'), 67), X.accept], comment: N.comment(`${mine} to host: DHCP`) },
+          {
+            expr: [X.eq(X.meta('l4proto'), 58), X.eq(X.payload('icmpv6', 'type'), X.anonSet([133, 134, 135, 136])), X.accept],
+            comment: N.comment(`${mine} to host: ICMPv6 neighbour and router discovery`),
+          },
+          { expr: [X.jump(N.endpointChain(ep.interfaceName, 'egress'))], comment: N.comment(`${mine} to host: egress policy`) },
+          { expr: [toHost === 'Drop' ? X.drop : X.accept], comment: N.comment(`${mine} to host: default ${toHost}`) },
+        ],
+      },
+    ],
+    policies: [...egress.policies.map((policy) => ({ policy, dir: 'egress' as const })), ...ingress.policies.map((policy) => ({ policy, dir: 'ingress' as const }))],
+    profiles: [...egress.profiles.map((profile) => ({ profile, dir: 'egress' as const })), ...ingress.profiles.map((profile) => ({ profile, dir: 'ingress' as const }))],
+  };
+};
+
+export const baseChains = (): ChainSpec[] => {
+  const established = { expr: [X.eq(X.ctState, X.anonSet(['established', 'related'])), X.accept], comment: 'replies of allowed connections' };
+  return [
+    {
+      name: N.FORWARD_CHAIN,
+      base: { hook: 'forward', prio: 0, policy: 'accept' },
+      rules: [
+        established,
+        { expr: [X.vmap(X.meta('iifname'), N.EGRESS_MAP)], comment: 'from workloads: egress policy' },
+        { expr: [X.vmap(X.meta('oifname'), N.INGRESS_MAP)], comment: 'to workloads: ingress policy' },
+      ],
+    },
+    {
+      name: N.INPUT_CHAIN,
+      base: { hook: 'input', prio: 0, policy: 'accept' },
+      rules: [established, { expr: [X.vmap(X.meta('iifname'), N.TO_HOST_MAP)], comment: 'from workloads to this host' }],
+    },
+  ];
+};

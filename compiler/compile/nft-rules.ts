@@ -1,0 +1,175 @@
+// One Calico rule → the nft rules that implement it. A rule becomes one nft
+// rule per IP family it can match (when it names addresses), and alternatives
+// where nft needs a disjunction: named ports (resolved to the endpoints that
+// carry them) and notICMP. Every emitted rule carries the comment that names
+// its policy and rule index, so a trace can say which rule decided.
+import { ClusterState } from '../fold/state';
+import { cidrAddress, cidrLength, cidrsOverlap, compareCidr, Cidr, familyOf } from '../net/ip';
+import { EntityRule, Rule } from '../resources/rule';
+import { PortSpec, protocolNumber } from '../resources/primitives';
+import { SelectorCache } from '../selector';
+import { sortIps } from '../model/sort';
+import * as X from './nft-expr';
+import { inScope, ruleScope, Scope, scopeText } from './scope';
+import { SetRegistry } from './set-registry';
+
+export interface RuleContext {
+  readonly state: ClusterState;
+  readonly cache: SelectorCache;
+  readonly sets: SetRegistry;
+  /** Namespace of the policy (undefined for global policies and profiles): scopes bare selectors. */
+  readonly namespace: string | undefined;
+}
+
+type Alt = X.Expr[];
+type Family = 4 | 6;
+
+const PORTED = new Set([6, 17, 132, 136]);
+
+const scopeMembers = (ctx: RuleContext, scope: Scope, family: Family) => () =>
+  sortIps(
+    [...ctx.state.endpoints.values()]
+      .filter((ep) => inScope(ctx.state, ctx.cache, scope, ep))
+      .flatMap((ep) => ep.ips.filter((ip) => familyOf(ip) === family)),
+  );
+
+const scopeSet = (ctx: RuleContext, scope: Scope, family: Family): string =>
+  ctx.sets.use('sel', family, scopeText(scope), () => ({ interval: false, comment: `selector ${scopeText(scope)}`, elements: scopeMembers(ctx, scope, family) }));
+
+/** Nested prefixes would be conflicting intervals for nft: keep only the outermost. */
+const outermost = (nets: readonly Cidr[]): Cidr[] => {
+  const sorted = [...new Set(nets)].sort((a, b) => cidrLength(a) - cidrLength(b) || compareCidr(a, b));
+  const kept: Cidr[] = [];
+  for (const n of sorted) if (!kept.some((k) => cidrsOverlap(k, n))) kept.push(n);
+  return kept.sort(compareCidr);
+};
+
+const netSet = (ctx: RuleContext, nets: readonly Cidr[], family: Family): string => {
+  const list = outermost(nets);
+  return ctx.sets.use('net', family, list.join(','), () => ({
+    interval: true,
+    comment: `nets ${list.join(', ')}`,
+    elements: () => list.map((c) => ({ prefix: { addr: cidrAddress(c), len: cidrLength(c) } })),
+  }));
+};
+
+const namedPortSet = (ctx: RuleContext, scope: Scope, name: string, proto: number, port: number, family: Family): string => {
+  const identity = `${scopeText(scope)}|${name}|${proto}|${port}`;
+  return ctx.sets.use('np', family, identity, () => ({
+    interval: false,
+    comment: `named port ${name} (${proto}/${port}) of ${scopeText(scope)}`,
+    elements: () =>
+      sortIps(
+        [...ctx.state.endpoints.values()]
+          .filter((ep) => ep.ports.some((p) => p.name === name && p.protocol === proto && p.port === port))
+          .filter((ep) => inScope(ctx.state, ctx.cache, scope, ep))
+          .flatMap((ep) => ep.ips.filter((ip) => familyOf(ip) === family)),
+      ),
+  }));
+};
+
+const portValue = (p: PortSpec): unknown => (p.kind === 'number' ? p.port : p.kind === 'range' ? X.range(p.from, p.to) : undefined);
+const portsRight = (ports: readonly PortSpec[]): unknown => {
+  const values = ports.map(portValue);
+  return values.length === 1 && typeof values[0] === 'number' ? values[0] : X.anonSet(values);
+};
+
+/** The alternatives (a disjunction) that implement one side's `ports`, each a conjunction of matches. */
+const portAlternatives = (ctx: RuleContext, rule: Rule, side: 'source' | 'destination', family: Family): Alt[] | undefined => {
+  const e = rule[side];
+  const field = side === 'source' ? 'sport' : 'dport';
+  const alts: Alt[] = [];
+  const ports = e?.ports ?? [];
+  if (ports.length === 0) return [[]];
+  const numeric = ports.filter((p) => p.kind !== 'name');
+  if (numeric.length > 0) alts.push([X.eq(X.payload('th', field), portsRight(numeric))]);
+  const proto = protocolNumber(rule.protocol!);
+  const scope = ruleScope(ctx.namespace, e?.selector, e?.namespaceSelector);
+  for (const p of ports) {
+    if (p.kind !== 'name') continue;
+    const numbers = new Set<number>();
+    for (const ep of ctx.state.endpoints.values())
+      for (const np of ep.ports) if (np.name === p.name && np.protocol === proto) numbers.add(np.port);
+    for (const n of [...numbers].sort((a, b) => a - b)) {
+      const set = namedPortSet(ctx, scope, p.name, proto, n, family);
+      alts.push([X.eq(X.ipField(family, side === 'source' ? 'saddr' : 'daddr'), X.setRef(set)), X.eq(X.payload('th', field), n)]);
+    }
+  }
+  return alts.length > 0 ? alts : undefined;
+};
+
+/** Address matches of one side; undefined when the side cannot match this family at all. */
+const addressMatches = (ctx: RuleContext, e: EntityRule | undefined, side: 'source' | 'destination', family: Family): Alt | undefined => {
+  if (!e) return [];
+  const field = X.ipField(family, side === 'source' ? 'saddr' : 'daddr');
+  const out: Alt = [];
+  if (e.nets) {
+    const nets = e.nets.filter((n) => familyOf(n) === family);
+    if (nets.length === 0) return undefined;
+    out.push(X.eq(field, X.setRef(netSet(ctx, nets, family))));
+  }
+  const notNets = (e.notNets ?? []).filter((n) => familyOf(n) === family);
+  if (notNets.length > 0) out.push(X.ne(field, X.setRef(netSet(ctx, notNets, family))));
+  if (e.selector !== undefined || e.namespaceSelector !== undefined)
+    out.push(X.eq(field, X.setRef(scopeSet(ctx, ruleScope(ctx.namespace, e.selector, e.namespaceSelector), family))));
+  if (e.notSelector !== undefined)
+    out.push(X.ne(field, X.setRef(scopeSet(ctx, ruleScope(ctx.namespace, e.notSelector, e.namespaceSelector), family))));
+  return out;
+};
+
+const icmpAlternatives = (rule: Rule, family: Family): Alt[] => {
+  const proto = family === 4 ? 'icmp' : 'icmpv6';
+  const head: Alt = [];
+  if (rule.icmp?.type !== undefined) head.push(X.eq(X.payload(proto, 'type'), rule.icmp.type));
+  if (rule.icmp?.code !== undefined) head.push(X.eq(X.payload(proto, 'code'), rule.icmp.code));
+  const not = rule.notICMP;
+  if (!not || not.type === undefined) return [head];
+  if (not.code === undefined) return [[...head, X.ne(X.payload(proto, 'type'), not.type)]];
+  // not (type == T and code == C)  ≡  type != T  or  (type == T and code != C)
+  return [
+    [...head, X.ne(X.payload(proto, 'type'), not.type)],
+    [...head, X.eq(X.payload(proto, 'type'), not.type), X.ne(X.payload(proto, 'code'), not.code)],
+  ];
+};
+
+const namesAddresses = (rule: Rule): boolean =>
+  rule.ipVersion !== undefined || rule.icmp !== undefined || rule.notICMP !== undefined ||
+  [rule.source, rule.destination].some((e) => e && (e.nets || e.notNets || e.selector !== undefined || e.notSelector !== undefined || e.namespaceSelector !== undefined || e.ports?.some((p) => p.kind === 'name')));
+
+const familyOfProtocol = (rule: Rule): Family | undefined => {
+  const p = rule.protocol === undefined ? undefined : protocolNumber(rule.protocol);
+  return p === 1 ? 4 : p === 58 ? 6 : undefined;
+};
+
+const cross = (a: Alt[], b: Alt[]): Alt[] => a.flatMap((x) => b.map((y) => [...x, ...y]));
+
+/** The match expressions of each nft rule implementing `rule` (empty list: the rule can never match). */
+export const ruleMatches = (ctx: RuleContext, rule: Rule): Alt[] => {
+  const base: Alt = [];
+  if (rule.protocol !== undefined) base.push(X.eq(X.meta('l4proto'), protocolNumber(rule.protocol)));
+  if (rule.notProtocol !== undefined) base.push(X.ne(X.meta('l4proto'), protocolNumber(rule.notProtocol)));
+  const protoFamily = familyOfProtocol(rule);
+  const families: Family[] = !namesAddresses(rule) ? [] : ([4, 6] as Family[]).filter(
+    (f) => (rule.ipVersion === undefined || rule.ipVersion === f) && (protoFamily === undefined || protoFamily === f),
+  );
+  if (families.length === 0) {
+    if (rule.ipVersion !== undefined || protoFamily !== undefined) return [];
+    if (rule.protocol !== undefined && !PORTED.has(protocolNumber(rule.protocol)) && (rule.source?.ports || rule.destination?.ports)) return [];
+    const src = portAlternatives(ctx, rule, 'source', 4) ?? [];
+    const dst = portAlternatives(ctx, rule, 'destination', 4) ?? [];
+    return cross(cross([base], src), dst);
+  }
+  const out: Alt[] = [];
+  for (const f of families) {
+    const src = addressMatches(ctx, rule.source, 'source', f);
+    const dst = addressMatches(ctx, rule.destination, 'destination', f);
+    if (!src || !dst) continue;
+    const srcPorts = portAlternatives(ctx, rule, 'source', f);
+    const dstPorts = portAlternatives(ctx, rule, 'destination', f);
+    if (!srcPorts || !dstPorts) continue;
+    const guard = src.length + dst.length === 0 ? [X.nfproto(f)] : [];
+    const head: Alt = [...guard, ...base, ...src, ...dst];
+    out.push(...cross(cross(cross([head], srcPorts), dstPorts), icmpAlternatives(rule, f)));
+  }
+  return out;
+};

@@ -1,0 +1,10 @@
+// What one fold step changed in the model: the incremental compiler and the
+// `log --touching` query read these instead of diffing whole states.
+export type Entity = 'host' | 'pool' | 'endpoint' | 'profile' | 'tier' | 'policy' | 'bgpPeer' | 'bgpConfig' | 'namespace';
+
+export interface Change<T = unknown> {
+  readonly entity: Entity;
+  readonly key: string;
+  readonly before?: T;
+  readonly after?: T;
+}

@@ -1,0 +1,134 @@
+// Per-kind put and remove on the model: translate the resource, check the
+// invariants that must hold across resources, and say what changed. A broken
+// invariant is a reason string; the caller records it as a rejection, and the
+// first writer keeps what it had.
+import * as E from 'fp-ts/Either';
+import { Map as IMap } from 'immutable';
+import { cidrsOverlap, cidrAddress } from '../net/ip';
+import * as F from '../resources/foldnet-kinds';
+import * as K from '../resources/k8s-kinds';
+import { KindId } from '../resources/kinds';
+import * as FM from '../model/from-foldnet';
+import * as KM from '../model/from-k8s';
+import { DEFAULT_TIER, EndpointModel, PolicyModel } from '../model/types';
+import { Change, Entity } from './changes';
+import { ClusterState } from './state';
+
+export type Step = E.Either<string, { state: ClusterState; changes: Change[] }>;
+
+const set = <V>(state: ClusterState, field: keyof ClusterState, entity: Entity, key: string, value: V): Step => {
+  const map = state[field] as unknown as IMap<string, V>;
+  const before = map.get(key);
+  return E.right({ state: { ...state, [field]: map.set(key, value) }, changes: [{ entity, key, before, after: value }] });
+};
+
+const del = (state: ClusterState, field: keyof ClusterState, entity: Entity, key: string): Step => {
+  const map = state[field] as unknown as IMap<string, unknown>;
+  return E.right({ state: { ...state, [field]: map.delete(key) }, changes: [{ entity, key, before: map.get(key) }] });
+};
+
+const putEndpoint = (state: ClusterState, ep: EndpointModel, origin: KindId): Step => {
+  const existing = state.endpoints.get(ep.key);
+  if (existing && existing.origin !== origin) return E.left(`endpoint ${ep.key} is already defined by a ${existing.origin}`);
+  for (const ip of ep.ips) {
+    const owner = state.ipOwners.get(ip);
+    if (owner !== undefined && owner !== ep.key) return E.left(`IP ${ip} is already used by endpoint ${owner}`);
+  }
+  let owners = state.ipOwners;
+  for (const ip of existing?.ips ?? []) owners = owners.delete(ip);
+  for (const ip of ep.ips) owners = owners.set(ip, ep.key);
+  return set({ ...state, ipOwners: owners }, 'endpoints', 'endpoint', ep.key, ep);
+};
+
+const removeEndpoint = (state: ClusterState, key: string): Step => {
+  const existing = state.endpoints.get(key);
+  let owners = state.ipOwners;
+  for (const ip of existing?.ips ?? []) owners = owners.delete(ip);
+  return del({ ...state, ipOwners: owners }, 'endpoints', 'endpoint', key);
+};
+
+const putPolicy = (state: ClusterState, p: PolicyModel): Step => {
+  if (p.tier !== DEFAULT_TIER && !state.tiers.has(p.tier)) return E.left(`tier ${p.tier} does not exist`);
+  if (p.origin === 'foldnet' && p.name.startsWith('knp.default.'))
+    return E.left('names starting with knp.default. are reserved for translated Kubernetes NetworkPolicies');
+  return set(state, 'policies', 'policy', p.id, p);
+};
+
+const fromEither = <A>(r: E.Either<string, A>, then: (a: A) => Step): Step => (E.isLeft(r) ? r : then(r.right));
+
+export const putEntity = (state: ClusterState, kind: KindId, key: string, value: unknown): Step => {
+  switch (kind) {
+    case 'Host':
+      return fromEither(FM.hostModel(value as F.Host), (h) => {
+        for (const other of state.hosts.values()) {
+          if (other.name === h.name) continue;
+          for (const ip of [h.ipv4, h.ipv6])
+            if (ip && (other.ipv4 === ip || other.ipv6 === ip || cidrAddress(ip) === (other.ipv4 && cidrAddress(other.ipv4)) || cidrAddress(ip) === (other.ipv6 && cidrAddress(other.ipv6))))
+              return E.left(`BGP address ${cidrAddress(ip)} is already used by host ${other.name}`);
+        }
+        return set(state, 'hosts', 'host', key, h);
+      });
+    case 'IPPool':
+      return fromEither(FM.poolModel(value as F.IPPool), (p) => {
+        for (const other of state.pools.values())
+          if (other.name !== p.name && cidrsOverlap(other.cidr, p.cidr)) return E.left(`pool ${p.cidr} overlaps pool ${other.name} (${other.cidr})`);
+        return set(state, 'pools', 'pool', key, p);
+      });
+    case 'WorkloadEndpoint':
+      return fromEither(FM.endpointModel(value as F.WorkloadEndpoint), (ep) => putEndpoint(state, ep, 'WorkloadEndpoint'));
+    case 'Pod':
+      return fromEither(KM.podModel(value as K.K8sPod), (ep) => putEndpoint(state, ep, 'Pod'));
+    case 'Profile':
+      return set(state, 'profiles', 'profile', key, FM.profileModel(value as F.Profile));
+    case 'Tier':
+      if (key === DEFAULT_TIER) return E.left('the default tier is built in and cannot be redefined');
+      return set(state, 'tiers', 'tier', key, FM.tierModel(value as F.Tier));
+    case 'NetworkPolicy':
+    case 'GlobalNetworkPolicy':
+      return putPolicy(state, FM.policyModel(value as F.NetworkPolicy));
+    case 'K8sNetworkPolicy':
+      return fromEither(KM.k8sPolicyModel(value as K.K8sNetworkPolicy), (p) => putPolicy(state, p));
+    case 'BGPPeer':
+      return set(state, 'bgpPeers', 'bgpPeer', key, FM.bgpPeerModel(value as F.BGPPeer));
+    case 'BGPConfiguration': {
+      if (key !== 'default') return E.left('only the BGPConfiguration named "default" is supported');
+      const after = FM.bgpConfigModel(value as F.BGPConfiguration);
+      return E.right({ state: { ...state, bgpConfig: after }, changes: [{ entity: 'bgpConfig', key, before: state.bgpConfig, after }] });
+    }
+    case 'Namespace':
+      return set(state, 'namespaces', 'namespace', key, KM.namespaceModel(value as K.K8sNamespace));
+  }
+};
+
+export const removeEntity = (state: ClusterState, kind: KindId, key: string): Step => {
+  switch (kind) {
+    case 'Host':
+      return del(state, 'hosts', 'host', key);
+    case 'IPPool':
+      return del(state, 'pools', 'pool', key);
+    case 'WorkloadEndpoint':
+    case 'Pod':
+      return removeEndpoint(state, key);
+    case 'Profile':
+      return del(state, 'profiles', 'profile', key);
+    case 'Tier': {
+      const user = [...state.policies.values()].find((p) => p.tier === key);
+      return user ? E.left(`tier ${key} still holds policy ${user.id}`) : del(state, 'tiers', 'tier', key);
+    }
+    case 'NetworkPolicy':
+    case 'GlobalNetworkPolicy':
+      return del(state, 'policies', 'policy', `${kind}:${key}`);
+    case 'K8sNetworkPolicy': {
+      const slash = key.indexOf('/');
+      return del(state, 'policies', 'policy', `NetworkPolicy:${key.slice(0, slash)}/knp.default.${key.slice(slash + 1)}`);
+    }
+    case 'BGPPeer':
+      return del(state, 'bgpPeers', 'bgpPeer', key);
+    case 'BGPConfiguration': {
+      const after = FM.bgpConfigModel(undefined);
+      return E.right({ state: { ...state, bgpConfig: after }, changes: [{ entity: 'bgpConfig', key, before: state.bgpConfig, after }] });
+    }
+    case 'Namespace':
+      return del(state, 'namespaces', 'namespace', key);
+  }
+};

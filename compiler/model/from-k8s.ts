@@ -1,0 +1,137 @@
+// Kubernetes objects → model, the way Calico's Kubernetes datastore does it:
+// a Pod becomes a workload endpoint (interface `cali` + sha1(ns.name)[:11],
+// profile `kns.<ns>`), a networking.k8s.io NetworkPolicy becomes an allow-only
+// policy `knp.default.<name>` in the default tier, whose isolation then falls
+// out of "applied but undecided → drop".
+import * as E from 'fp-ts/Either';
+import { sha1Hex } from '../hash/canonical';
+import { Ip, parseIp } from '../net/ip';
+import * as K from '../resources/k8s-kinds';
+import { EntityRule, Rule } from '../resources/rule';
+import { PortSpec } from '../resources/primitives';
+import { fromK8sLabelSelector, renderSelector, SelectorSource } from '../selector';
+import { DEFAULT_TIER, EndpointModel, K8S_NAMESPACE_NAME_LABEL, NamespaceModel, PolicyModel } from './types';
+import { sortIps } from './sort';
+
+export const K8S_POLICY_ORDER = 1000;
+export const podInterfaceName = (namespace: string, name: string): string => `cali${sha1Hex(`${namespace}.${name}`).slice(0, 11)}`;
+export const namespaceProfile = (namespace: string): string => `kns.${namespace}`;
+
+export const namespaceModel = (n: K.K8sNamespace): NamespaceModel => ({
+  name: n.metadata.name,
+  labels: { ...(n.metadata.labels ?? {}), [K8S_NAMESPACE_NAME_LABEL]: n.metadata.name },
+});
+
+const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
+
+export const podModel = (p: K.K8sPod): E.Either<string, EndpointModel> => {
+  const ns = p.metadata.namespace ?? 'default';
+  const texts = p.status?.podIPs?.map((x) => x.ip) ?? (p.status?.podIP ? [p.status.podIP] : []);
+  const ips: Ip[] = [];
+  for (const [i, text] of texts.entries()) {
+    const ip = parseIp(text);
+    if (E.isLeft(ip)) return E.left(`status.podIPs[${i}].ip: ${ip.left}`);
+    ips.push(ip.right);
+  }
+  const ports = (p.spec?.containers ?? []).flatMap((c) =>
+    (c.ports ?? []).filter((cp) => cp.name).map((cp) => ({ name: cp.name!, port: cp.containerPort, protocol: PROTO[cp.protocol ?? 'TCP']! })),
+  );
+  return E.right({
+    key: `${ns}/${p.metadata.name}`,
+    namespace: ns,
+    name: p.metadata.name,
+    host: p.spec?.nodeName ?? '',
+    interfaceName: podInterfaceName(ns, p.metadata.name),
+    ips: sortIps(ips),
+    labels: p.metadata.labels ?? {},
+    profiles: [namespaceProfile(ns)],
+    ports,
+    origin: 'Pod',
+  });
+};
+
+const selectorText = (ls: K.K8sLabelSelector, field: string): E.Either<string, SelectorSource> =>
+  E.bimap((e: string) => `${field}: ${e}`, renderSelector)(fromK8sLabelSelector(ls)) as E.Either<string, SelectorSource>;
+
+const peerEntity = (peer: K.K8sPeer, field: string): E.Either<string, EntityRule> => {
+  if (peer.ipBlock) {
+    if (peer.podSelector || peer.namespaceSelector) return E.left(`${field}: ipBlock cannot be combined with podSelector or namespaceSelector`);
+    return E.right({ nets: [peer.ipBlock.cidr], ...(peer.ipBlock.except?.length ? { notNets: peer.ipBlock.except } : {}) });
+  }
+  if (!peer.podSelector && !peer.namespaceSelector) return E.left(`${field}: a peer needs podSelector, namespaceSelector or ipBlock`);
+  const pod = peer.podSelector ? selectorText(peer.podSelector, `${field}.podSelector`) : E.right(undefined);
+  const ns = peer.namespaceSelector ? selectorText(peer.namespaceSelector, `${field}.namespaceSelector`) : E.right(undefined);
+  if (E.isLeft(pod)) return pod;
+  if (E.isLeft(ns)) return ns;
+  return E.right({ ...(pod.right !== undefined ? { selector: pod.right } : {}), ...(ns.right !== undefined ? { namespaceSelector: ns.right } : {}) });
+};
+
+/** Each Kubernetes port entry becomes its own protocol/ports pair (a rule has one protocol). */
+const portMatches = (ports: readonly K.K8sNPPort[], field: string): E.Either<string, Array<{ protocol?: Rule['protocol']; ports?: PortSpec[] }>> => {
+  if (ports.length === 0) return E.right([{}]);
+  const out: Array<{ protocol?: Rule['protocol']; ports?: PortSpec[] }> = [];
+  for (const [i, p] of ports.entries()) {
+    const protocol = p.protocol ?? 'TCP';
+    if (p.endPort !== undefined) {
+      if (!p.port || p.port.kind !== 'number') return E.left(`${field}[${i}].endPort: needs a numeric port`);
+      if (p.endPort < p.port.port) return E.left(`${field}[${i}].endPort: must be >= port (${p.port.port})`);
+      out.push({ protocol, ports: [p.endPort === p.port.port ? p.port : { kind: 'range', from: p.port.port, to: p.endPort }] });
+    } else out.push({ protocol, ports: p.port ? [p.port] : undefined });
+  }
+  return E.right(out);
+};
+
+const translateRules = (
+  rules: ReadonlyArray<{ peers?: readonly K.K8sPeer[]; ports?: readonly K.K8sNPPort[] }>,
+  direction: 'ingress' | 'egress',
+): E.Either<string, Rule[]> => {
+  const out: Rule[] = [];
+  const peerField = direction === 'ingress' ? 'from' : 'to';
+  for (const [i, r] of rules.entries()) {
+    const peers: Array<EntityRule> = [];
+    for (const [j, peer] of (r.peers ?? []).entries()) {
+      const e = peerEntity(peer, `spec.${direction}[${i}].${peerField}[${j}]`);
+      if (E.isLeft(e)) return e;
+      peers.push(e.right);
+    }
+    const matches = portMatches(r.ports ?? [], `spec.${direction}[${i}].ports`);
+    if (E.isLeft(matches)) return matches;
+    for (const peer of peers.length > 0 ? peers : [{}]) {
+      for (const m of matches.right) {
+        const portPart = m.ports ? { ports: m.ports } : {};
+        const rule: Rule =
+          direction === 'ingress'
+            ? { action: 'Allow', ...(m.protocol ? { protocol: m.protocol } : {}), source: peer, destination: portPart }
+            : { action: 'Allow', ...(m.protocol ? { protocol: m.protocol } : {}), destination: { ...peer, ...portPart } };
+        out.push(rule);
+      }
+    }
+  }
+  return E.right(out);
+};
+
+export const k8sPolicyModel = (p: K.K8sNetworkPolicy): E.Either<string, PolicyModel> => {
+  const ns = p.metadata.namespace ?? 'default';
+  const spec = p.spec;
+  // Kubernetes' defaulting: Ingress always, Egress when egress rules exist.
+  const types = spec.policyTypes ?? (spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
+  const selector = selectorText(spec.podSelector, 'spec.podSelector');
+  if (E.isLeft(selector)) return selector;
+  const ingress = translateRules((spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })), 'ingress');
+  if (E.isLeft(ingress)) return ingress;
+  const egress = translateRules((spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports })), 'egress');
+  if (E.isLeft(egress)) return egress;
+  const name = `knp.default.${p.metadata.name}`;
+  return E.right({
+    id: `NetworkPolicy:${ns}/${name}`,
+    kind: 'NetworkPolicy',
+    namespace: ns,
+    name,
+    tier: DEFAULT_TIER,
+    order: K8S_POLICY_ORDER,
+    selector: selector.right,
+    ingress: types.includes('Ingress') ? ingress.right : undefined,
+    egress: types.includes('Egress') ? egress.right : undefined,
+    origin: 'kubernetes',
+  });
+};

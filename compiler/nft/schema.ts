@@ -1,0 +1,200 @@
+// The typed subset of libnftables' JSON schema (`man libnftables-json`) that
+// foldnet emits for its one table `inet foldnet`, and the decoder that refuses
+// everything outside it with a path to the offending value. Decoding checks
+// shapes and what can be judged locally (datatypes of values, statement
+// order; see check.ts); whether names resolve is for the fold (ruleset.ts).
+import * as t from 'io-ts';
+import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import { Integer, closed, decodeWith, nullOr, oneKey, refined } from './codec-kit';
+import { NFT_KEYWORDS } from './symbols';
+import { checkDocument } from './check';
+
+const printable = (s: string): boolean => /^[\x20-\x7e]*$/.test(s);
+
+/** A table, chain, set or map name that nft's text syntax can also express. */
+export const NftName = refined<string>(
+  'nft name',
+  (u) => {
+    if (typeof u !== 'string') return `expected a name (string), got ${JSON.stringify(u)}`;
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/.test(u))
+      return `name must be 1-255 characters of letters, digits, "_", "-", "." starting with a letter, got ${JSON.stringify(u)}`;
+    if (NFT_KEYWORDS.has(u)) return `"${u}" is an nft keyword; its text syntax cannot name an object so`;
+    return undefined;
+  },
+  (u): u is string => typeof u === 'string',
+);
+
+/** Rule comments: nft keeps at most 128 characters and its text syntax has no escape for `"`. */
+export const NftComment = refined<string>(
+  'comment',
+  (u) =>
+    typeof u === 'string' && u.length <= 128 && printable(u) && !u.includes('"')
+      ? undefined
+      : `comment must be at most 128 printable ASCII characters without '"', got ${JSON.stringify(u)}`,
+  (u): u is string => typeof u === 'string',
+);
+
+/** Log prefixes: the kernel keeps 127 characters; nft's text syntax expands `$` in them. */
+export const NftLogPrefix = refined<string>(
+  'log prefix',
+  (u) =>
+    typeof u === 'string' && u.length <= 127 && printable(u) && !u.includes('"') && !u.includes('$')
+      ? undefined
+      : `log prefix must be at most 127 printable ASCII characters without '"' or '$', got ${JSON.stringify(u)}`,
+  (u): u is string => typeof u === 'string',
+);
+
+/** A value as JSON writes it: address, interface name, symbol, `@set`, or integer. */
+export const NftScalar = refined<string | number>(
+  'string or integer',
+  (u) => (typeof u === 'string' || (typeof u === 'number' && Number.isSafeInteger(u)) ? undefined : `expected a string or an integer, got ${JSON.stringify(u)}`),
+  (u): u is string | number => typeof u === 'string' || typeof u === 'number',
+);
+export type NftScalar = t.TypeOf<typeof NftScalar>;
+
+export const NftFamily = t.literal('inet');
+export const NftChainType = t.keyof({ filter: null, nat: null });
+export const NftHook = t.keyof({ prerouting: null, input: null, forward: null, output: null, postrouting: null });
+export type NftHook = t.TypeOf<typeof NftHook>;
+export const NftPolicy = t.keyof({ accept: null, drop: null });
+export const NftSetType = t.keyof({
+  ipv4_addr: null, ipv6_addr: null, ifname: null, inet_service: null, inet_proto: null,
+  icmp_type: null, icmp_code: null, icmpv6_type: null, icmpv6_code: null,
+});
+export type NftSetType = t.TypeOf<typeof NftSetType>;
+
+export const NftRange = closed('range', { range: t.tuple([NftScalar, NftScalar]) });
+export type NftRange = t.TypeOf<typeof NftRange>;
+export const NftPrefix = closed('prefix', { prefix: closed('prefix body', { addr: t.string, len: Integer }) });
+export type NftPrefix = t.TypeOf<typeof NftPrefix>;
+
+/** A set element or single match value: scalar, `{range}` or `{prefix}`. */
+export const NftElem = new t.Type<NftScalar | NftRange | NftPrefix, NftScalar | NftRange | NftPrefix, unknown>(
+  'element',
+  (u): u is NftScalar | NftRange | NftPrefix => NftScalar.is(u) || NftRange.is(u) || NftPrefix.is(u),
+  (u, c) => {
+    if (typeof u === 'object' && u !== null && !Array.isArray(u) && 'range' in u) return NftRange.validate(u, c);
+    if (typeof u === 'object' && u !== null && !Array.isArray(u) && 'prefix' in u) return NftPrefix.validate(u, c);
+    return NftScalar.validate(u, c);
+  },
+  t.identity,
+);
+export type NftElem = t.TypeOf<typeof NftElem>;
+
+const target = closed('verdict target', { target: NftName });
+export const NftVerdict = oneKey('verdict', {
+  accept: t.null, drop: t.null, continue: t.null, return: t.null, jump: target, goto: target,
+});
+export type NftVerdict = t.TypeOf<typeof NftVerdict>;
+
+export const NftMapElem = t.tuple([NftElem, NftVerdict]);
+export type NftMapElem = t.TypeOf<typeof NftMapElem>;
+
+export const NftLeft = oneKey('match key', {
+  payload: closed('payload', {
+    protocol: t.keyof({ ip: null, ip6: null, tcp: null, udp: null, sctp: null, th: null, icmp: null, icmpv6: null }),
+    field: t.keyof({ saddr: null, daddr: null, sport: null, dport: null, type: null, code: null, version: null }),
+  }),
+  meta: closed('meta', { key: t.keyof({ iifname: null, oifname: null, l4proto: null, nfproto: null }) }),
+  ct: closed('ct', { key: t.literal('state') }),
+});
+export type NftLeft = t.TypeOf<typeof NftLeft>;
+
+/** Right side of a match: a value, `{range}`, `{prefix}`, `{set: [...]}`, or a flag list (ct state). */
+export const NftAnonSet = closed('anonymous set', { set: t.array(NftElem) });
+export type NftAnonSet = t.TypeOf<typeof NftAnonSet>;
+export const NftFlagList = t.array(NftScalar);
+export type NftRight = NftElem | NftAnonSet | ReadonlyArray<NftScalar>;
+export const NftRight = new t.Type<NftRight, NftRight, unknown>(
+  'match value',
+  (u): u is NftRight => NftElem.is(u) || NftAnonSet.is(u) || NftFlagList.is(u),
+  (u, c) => {
+    if (Array.isArray(u)) return NftFlagList.validate(u, c);
+    if (typeof u === 'object' && u !== null && 'set' in u) return NftAnonSet.validate(u, c);
+    return NftElem.validate(u, c);
+  },
+  t.identity,
+);
+
+export const NftOp = t.keyof({ '==': null, '!=': null, in: null, '<': null, '>': null, '<=': null, '>=': null });
+export type NftOp = t.TypeOf<typeof NftOp>;
+export const NftMatch = closed('match', { op: NftOp, left: NftLeft, right: NftRight });
+export type NftMatch = t.TypeOf<typeof NftMatch>;
+
+export const NftAnonMap = closed('anonymous verdict map', { set: t.array(NftMapElem) });
+export const NftVmap = closed('vmap', {
+  key: NftLeft,
+  data: new t.Type<string | t.TypeOf<typeof NftAnonMap>, unknown, unknown>(
+    'vmap data',
+    (u): u is string | t.TypeOf<typeof NftAnonMap> => typeof u === 'string' || NftAnonMap.is(u),
+    (u, c) => (typeof u === 'string' ? t.success(u) : NftAnonMap.validate(u, c)),
+    t.identity,
+  ),
+});
+export type NftVmap = t.TypeOf<typeof NftVmap>;
+
+export const NftLog = closed('log', {}, { prefix: NftLogPrefix, level: t.keyof({ emerg: null, alert: null, crit: null, err: null, warn: null, notice: null, info: null, debug: null }) });
+export const NftCounter = closed('counter', {}, { packets: Integer, bytes: Integer });
+
+export const NftStatement = oneKey('statement', {
+  match: NftMatch, vmap: NftVmap, log: nullOr(NftLog), counter: nullOr(NftCounter),
+  accept: t.null, drop: t.null, continue: t.null, return: t.null, jump: target, goto: target,
+});
+export type NftStatement = t.TypeOf<typeof NftStatement>;
+
+const inTable = { family: NftFamily, table: NftName };
+const handle = { handle: Integer };
+
+export const NftTable = closed('table', { family: NftFamily, name: NftName }, handle);
+export type NftTable = t.TypeOf<typeof NftTable>;
+export const NftChain = closed('chain', { ...inTable, name: NftName }, { ...handle, type: NftChainType, hook: NftHook, prio: Integer, policy: NftPolicy });
+export type NftChain = t.TypeOf<typeof NftChain>;
+const setFlags = t.array(t.literal('interval'));
+export const NftSet = closed('set', { ...inTable, name: NftName, type: NftSetType }, { ...handle, flags: setFlags, elem: t.array(NftElem), comment: NftComment });
+export type NftSet = t.TypeOf<typeof NftSet>;
+export const NftMap = closed('map', { ...inTable, name: NftName, type: NftSetType, map: t.literal('verdict') }, { ...handle, flags: setFlags, elem: t.array(NftMapElem), comment: NftComment });
+export type NftMap = t.TypeOf<typeof NftMap>;
+export const NftRule = closed('rule', { ...inTable, chain: NftName, expr: t.array(NftStatement) }, { ...handle, comment: NftComment });
+export type NftRule = t.TypeOf<typeof NftRule>;
+
+/** Elements of a set (values) or of a verdict map ([key, verdict]; keys alone when deleting). */
+export const NftElementItem = new t.Type<NftElem | NftMapElem, NftElem | NftMapElem, unknown>(
+  'set or map element',
+  (u): u is NftElem | NftMapElem => NftElem.is(u) || NftMapElem.is(u),
+  (u, c) => (Array.isArray(u) ? NftMapElem.validate(u, c) : NftElem.validate(u, c)),
+  t.identity,
+);
+export const NftElement = closed('element', { ...inTable, name: NftName, elem: t.array(NftElementItem) });
+export type NftElement = t.TypeOf<typeof NftElement>;
+
+const tableRef = closed('table reference', { family: NftFamily, name: NftName }, handle);
+const namedRef = closed('reference', { ...inTable, name: NftName }, handle);
+export const NftRuleRef = closed('rule reference', { ...inTable, chain: NftName, handle: Integer });
+
+export const NftObject = oneKey('object', { table: NftTable, chain: NftChain, set: NftSet, map: NftMap, rule: NftRule, element: NftElement });
+export type NftObject = t.TypeOf<typeof NftObject>;
+export const NftFlush = oneKey('flush', { table: tableRef, chain: namedRef, set: namedRef, map: namedRef });
+export type NftFlush = t.TypeOf<typeof NftFlush>;
+export const NftDelete = oneKey('delete', { table: tableRef, chain: namedRef, set: namedRef, map: namedRef, element: NftElement, rule: NftRuleRef });
+export type NftDelete = t.TypeOf<typeof NftDelete>;
+export const NftMetainfo = closed('metainfo', {}, { version: t.string, release_name: t.string, json_schema_version: Integer });
+
+export const NftCommand = oneKey('command', {
+  metainfo: NftMetainfo, table: NftTable, chain: NftChain, set: NftSet, map: NftMap, rule: NftRule, element: NftElement,
+  add: NftObject, flush: NftFlush, delete: NftDelete,
+});
+export type NftCommand = t.TypeOf<typeof NftCommand>;
+
+export const NftDocument = closed('nftables document', { nftables: t.array(NftCommand) });
+export type NftDocument = t.TypeOf<typeof NftDocument>;
+
+/** Decodes a document of foldnet's subset; every problem is reported with its path. */
+export const decodeNftDocument = (u: unknown): E.Either<string[], NftDocument> =>
+  pipe(
+    decodeWith(NftDocument, u),
+    E.chain((doc) => {
+      const problems = checkDocument(doc);
+      return problems.length > 0 ? E.left(problems) : E.right(doc);
+    }),
+  );

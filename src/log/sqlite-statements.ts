@@ -1,0 +1,118 @@
+// The SQL the embedded log runs, prepared once per connection, and the
+// mapping between event rows and LoggedEvents. Deciding when to run which
+// statement (transactions, paging, retries) is sqlite-log.ts's job; the
+// tables and indexes these rely on are sqlite-schema.ts's.
+import Database from 'better-sqlite3';
+import type { EventDraft, LoggedEvent } from '../../compiler/events/event';
+import { LogError } from './event-log';
+
+export const COLUMNS = `"offset", id, time, actor, schema_version, type, kind, "key", body`;
+
+export interface Row {
+  offset: number;
+  id: string;
+  time: string;
+  actor: string;
+  schema_version: number;
+  type: string;
+  kind: string;
+  key: string;
+  body: string;
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
+
+export function prepareStatements(db: Database.Database) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO events (${COLUMNS}, in_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    maxOffset: db.prepare(`SELECT max("offset") FROM events`).pluck(),
+    maxTime: db.prepare(`SELECT max(time) FROM events`).pluck(),
+    page: db.prepare(`SELECT ${COLUMNS} FROM events WHERE "offset" >= ? AND "offset" < ? ORDER BY "offset" LIMIT ?`),
+    // INDEXED BY: without statistics the planner may walk the whole table.
+    lastInOrderAt: db
+      .prepare(
+        `SELECT "offset" FROM events INDEXED BY events_time
+         WHERE in_order = 1 AND time <= ? ORDER BY time DESC, "offset" DESC LIMIT 1`,
+      )
+      .pluck(),
+    lastInOrderBefore: db
+      .prepare(
+        `SELECT "offset" FROM events INDEXED BY events_time
+         WHERE in_order = 1 AND time < ? ORDER BY time DESC, "offset" DESC LIMIT 1`,
+      )
+      .pluck(),
+    lastLateAt: db
+      .prepare(`SELECT max("offset") FROM events INDEXED BY events_late_time WHERE in_order = 0 AND time <= ?`)
+      .pluck(),
+  };
+}
+
+export interface Filters {
+  readonly since: string | undefined;
+  readonly until: string | undefined;
+  readonly kind: string | undefined;
+  readonly key: string | undefined;
+}
+
+/** A page query: filter params, then (from, to, limit). */
+export function pageQuery(f: Filters): { sql: string; params: string[] } {
+  const where: string[] = [];
+  const params: string[] = [];
+  const add = (clause: string, value: string | undefined): void => {
+    if (value === undefined) return;
+    where.push(clause);
+    params.push(value);
+  };
+  add('time >= ?', f.since);
+  add('time <= ?', f.until);
+  add('kind = ?', f.kind);
+  add('"key" = ?', f.key);
+  const source = f.kind !== undefined && f.key !== undefined ? 'INDEXED BY events_kind_key' : 'NOT INDEXED';
+  where.push('"offset" >= ? AND "offset" < ?');
+  const sql = `SELECT ${COLUMNS} FROM events ${source} WHERE ${where.join(' AND ')} ORDER BY "offset" LIMIT ?`;
+  return { sql, params };
+}
+
+/**
+ * Inserts the batch after the current last event and returns its first
+ * offset. Run it only inside BEGIN IMMEDIATE: holding the write lock is what
+ * makes max+1 ours.
+ */
+export function insertBatch(stmt: Statements, drafts: readonly EventDraft[]): number {
+  const max = stmt.maxOffset.get() as number | null;
+  const first = max === null ? 0 : max + 1;
+  let latest = (stmt.maxTime.get() as string | null) ?? '';
+  drafts.forEach((d, i) => {
+    const inOrder = d.time >= latest;
+    if (inOrder) latest = d.time;
+    const body =
+      d.type === 'put'
+        ? { type: d.type, kind: d.kind, key: d.key, resource: d.resource }
+        : { type: d.type, kind: d.kind, key: d.key };
+    try {
+      stmt.insert.run(first + i, d.id, d.time, d.actor, d.schemaVersion, d.type, d.kind, d.key,
+        JSON.stringify(body), inOrder ? 1 : 0);
+    } catch (e) {
+      if (e instanceof Database.SqliteError && e.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        const problem = `drafts[${i}].id: ${JSON.stringify(d.id)} is already in the log`;
+        throw new LogError('duplicate-id', `duplicate event id: ${problem}`, { cause: e, problems: [problem] });
+      }
+      throw e;
+    }
+  });
+  return first;
+}
+
+export function toEvent(row: Row): LoggedEvent {
+  const body = JSON.parse(row.body) as Record<string, unknown>;
+  return {
+    offset: row.offset,
+    id: row.id,
+    time: row.time,
+    actor: row.actor,
+    schemaVersion: row.schema_version,
+    ...body,
+  } as LoggedEvent;
+}
