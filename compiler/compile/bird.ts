@@ -31,8 +31,10 @@
 //   time` is only the fallback for missed notifications.
 // - BIRD writes its routes with its own rtproto (bird, 12) and metric 32, so
 //   they never clash with or overwrite the applier's rtproto-88 routes.
-// - Prefix sets cannot mix IPv4 and IPv6 and cannot be empty: one function per
-//   family, `return false` when the family has no pool.
+// - A prefix set cannot mix IPv4 and IPv6 ("Mixed IPv4/IPv6 prefixes in
+//   prefix set"): one function per family. A family without pools returns
+//   false rather than testing an empty set `[ ]`, whose element type BIRD
+//   cannot know.
 // - iBGP sessions default to recursive next hops, which would need an IGP
 //   route to the peer that nothing here provides; `direct` makes the peer's
 //   address the next hop on the shared link (eBGP is direct by default).
@@ -54,6 +56,9 @@ const filterName = {
   poolRoutes: (f: Family) => `foldnet_pool_routes${f}`,
   otherRoutes: (f: Family) => `foldnet_other_routes${f}`,
 };
+
+/** Names come from DNS-1123-checked resources; this only guarantees they cannot end a string or a comment. */
+const plain = (s: string): string => s.replace(/["\n\0]/g, '_');
 
 const block = (head: string, body: readonly string[]): string[] => [`${head} {`, ...body.map((l) => `  ${l}`), '}'];
 
@@ -97,7 +102,7 @@ const importClause = (s: BgpSession): string =>
 
 const bgpProtocol = (s: BgpSession): string[] =>
   block(`protocol bgp ${s.name}`, [
-    `description "${s.kind === 'mesh' ? `foldnet mesh: host ${s.subject}` : `BGPPeer ${s.subject}`}";`,
+    `description "${plain(s.kind === 'mesh' ? `foldnet mesh: host ${s.subject}` : `BGPPeer ${s.subject}`)}";`,
     `local ${s.localIp} as ${s.localAs};`,
     `neighbor ${s.peerIp} as ${s.peerAs};`,
     ...(s.localAs === s.peerAs ? ['direct;'] : []),
@@ -110,7 +115,7 @@ const bgpProtocol = (s: BgpSession): string[] =>
   ]);
 
 const skippedComment = (s: SkippedPeer): string =>
-  `# Not configured: ${s.kind === 'mesh' ? `mesh to host ${s.subject}` : `BGPPeer ${s.subject}`}: ${s.reason}.`;
+  `# Not configured: ${plain(s.kind === 'mesh' ? `mesh to host ${s.subject}` : `BGPPeer ${s.subject}`)}: ${s.reason}.`;
 
 export const compileBird = (state: ClusterState, host: string): string => {
   const self = state.hosts.get(host);

@@ -103,7 +103,8 @@ const addressMatches = (ctx: RuleContext, e: EntityRule | undefined, side: 'sour
   if (!e) return [];
   const field = X.ipField(family, side === 'source' ? 'saddr' : 'daddr');
   const out: Alt = [];
-  if (e.nets) {
+  // An empty list constrains nothing, as in Calico.
+  if (e.nets && e.nets.length > 0) {
     const nets = e.nets.filter((n) => familyOf(n) === family);
     if (nets.length === 0) return undefined;
     out.push(X.eq(field, X.setRef(netSet(ctx, nets, family))));
@@ -134,7 +135,7 @@ const icmpAlternatives = (rule: Rule, family: Family): Alt[] => {
 
 const namesAddresses = (rule: Rule): boolean =>
   rule.ipVersion !== undefined || rule.icmp !== undefined || rule.notICMP !== undefined ||
-  [rule.source, rule.destination].some((e) => e && (e.nets || e.notNets || e.selector !== undefined || e.notSelector !== undefined || e.namespaceSelector !== undefined || e.ports?.some((p) => p.kind === 'name')));
+  [rule.source, rule.destination].some((e) => e && (e.nets?.length || e.notNets?.length || e.selector !== undefined || e.notSelector !== undefined || e.namespaceSelector !== undefined || e.ports?.some((p) => p.kind === 'name')));
 
 const familyOfProtocol = (rule: Rule): Family | undefined => {
   const p = rule.protocol === undefined ? undefined : protocolNumber(rule.protocol);

@@ -7,11 +7,17 @@
 // these. Which blocks a host owns is decided elsewhere and passed in.
 import { ClusterState } from '../fold/state';
 import { byString } from '../model/sort';
-import { Cidr, compareCidr, hostCidr, Ip } from '../net/ip';
+import { Cidr, compareCidr, familyOf, hostCidr, Ip } from '../net/ip';
 import { FOLDNET_RTPROTO, RouteModel } from './snapshot';
 
+/**
+ * IPv4 workload routes are link-scoped: the address is on the other end of the
+ * veth, no gateway. IPv6 routes have no scope in Linux (the kernel stores every
+ * one as universe, and `ip -j -6 route` shows none), so writing `link` there
+ * would make the applier's read-back differ from the snapshot forever.
+ */
 const workloadRoute = (ip: Ip, dev: string): RouteModel =>
-  ({ dst: hostCidr(ip), type: 'unicast', dev, scope: 'link', protocol: FOLDNET_RTPROTO });
+  ({ dst: hostCidr(ip), type: 'unicast', dev, scope: familyOf(ip) === 4 ? 'link' : 'global', protocol: FOLDNET_RTPROTO });
 
 const blackholeRoute = (block: Cidr): RouteModel => ({ dst: block, type: 'blackhole', scope: 'global', protocol: FOLDNET_RTPROTO });
 

@@ -65,10 +65,8 @@ const runTier = (
 
 const isAllow = (d: Decision): boolean => d.kind === 'rule' && d.action === 'Allow';
 
-/** The verdict of the endpoint's policy for the packet; undefined when there is no such endpoint. */
-export const evaluateDirection = (state: ClusterState, endpointKey: string, direction: Direction, packet: Packet): HopVerdict | undefined => {
-  const ep = state.endpoints.get(endpointKey);
-  if (ep === undefined) return undefined;
+/** The verdict of the endpoint's policy, in one direction, for the packet. */
+export const evaluateEndpoint = (state: ClusterState, ep: EndpointModel, direction: Direction, packet: Packet): HopVerdict => {
   const logs: string[] = [];
   const hop = (decision: Decision): HopVerdict => ({ host: ep.host, endpoint: ep.key, direction, allowed: isAllow(decision), decision, logs });
   for (const tier of orderedTiers(state)) {
@@ -79,4 +77,10 @@ export const evaluateDirection = (state: ClusterState, endpointKey: string, dire
     if (outcome.kind === 'undecided') return hop({ kind: 'end-of-tier', tier: tier.name, direction });
   }
   return hop(runProfiles(state, ep, direction, packet, logs));
+};
+
+/** evaluateEndpoint by endpoint key (for trace); undefined when there is no such endpoint. */
+export const evaluateDirection = (state: ClusterState, endpointKey: string, direction: Direction, packet: Packet): HopVerdict | undefined => {
+  const ep = state.endpoints.get(endpointKey);
+  return ep === undefined ? undefined : evaluateEndpoint(state, ep, direction, packet);
 };

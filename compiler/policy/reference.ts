@@ -18,14 +18,14 @@ import { ClusterState } from '../fold/state';
 import { EndpointModel } from '../model/types';
 import { cidrAddress, familyOf, Ip } from '../net/ip';
 import { endpointOwning } from './effective-labels';
-import { evaluateDirection } from './direction';
+import { evaluateEndpoint } from './direction';
 import { hasPorts } from './rule-match';
 import { Decision, EvaluateOptions, HopVerdict, Packet, Verdict } from './verdict';
 
 export type {
   ConnState, Decision, Direction, EndpointToHostAction, EvaluateOptions, HopVerdict, Packet, Verdict,
 } from './verdict';
-export { evaluateDirection } from './direction';
+export { evaluateDirection, evaluateEndpoint } from './direction';
 
 const UDP = 17;
 const ICMPV6 = 58;
@@ -62,10 +62,6 @@ const alwaysAllowedToHost = (packet: Packet): string | undefined => {
   return undefined;
 };
 
-const hopOf = (state: ClusterState, ep: EndpointModel, direction: 'ingress' | 'egress', packet: Packet): HopVerdict =>
-  // The endpoint comes from the same state, so the lookup cannot miss.
-  evaluateDirection(state, ep.key, direction, packet)!;
-
 export const evaluate = (state: ClusterState, packet: Packet, options: EvaluateOptions = {}): Verdict => {
   const src = endpointOwning(state, packet.src);
   const dst = endpointOwning(state, packet.dst);
@@ -83,7 +79,7 @@ export const evaluate = (state: ClusterState, packet: Packet, options: EvaluateO
   if (src !== undefined && hostAddresses(state, src.host).includes(packet.dst)) {
     const what = alwaysAllowedToHost(packet);
     if (what !== undefined) return decided(true, { kind: 'endpoint-to-host-always-allowed', what });
-    const egress = hopOf(state, src, 'egress', packet);
+    const egress = evaluateEndpoint(state, src, 'egress', packet);
     if (!egress.allowed) return { allowed: false, hops: [egress] };
     const action = options.endpointToHostAction ?? 'Drop';
     return { allowed: action === 'Accept', hops: [egress], decision: { kind: 'endpoint-to-host-default', action } };
@@ -91,11 +87,11 @@ export const evaluate = (state: ClusterState, packet: Packet, options: EvaluateO
 
   const hops: HopVerdict[] = [];
   if (src !== undefined) {
-    const egress = hopOf(state, src, 'egress', packet);
+    const egress = evaluateEndpoint(state, src, 'egress', packet);
     hops.push(egress);
     if (!egress.allowed) return { allowed: false, hops };
   }
-  if (dst !== undefined) hops.push(hopOf(state, dst, 'ingress', packet));
+  if (dst !== undefined) hops.push(evaluateEndpoint(state, dst, 'ingress', packet));
   return { allowed: hops.every((h) => h.allowed), hops };
 };
 

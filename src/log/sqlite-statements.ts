@@ -83,6 +83,7 @@ export function pageQuery(f: Filters): { sql: string; params: string[] } {
 export function insertBatch(stmt: Statements, drafts: readonly EventDraft[]): number {
   const max = stmt.maxOffset.get() as number | null;
   const first = max === null ? 0 : max + 1;
+  // The newest time so far decides which events are in order (sqlite-schema.ts).
   let latest = (stmt.maxTime.get() as string | null) ?? '';
   drafts.forEach((d, i) => {
     const inOrder = d.time >= latest;
@@ -92,8 +93,8 @@ export function insertBatch(stmt: Statements, drafts: readonly EventDraft[]): nu
         ? { type: d.type, kind: d.kind, key: d.key, resource: d.resource }
         : { type: d.type, kind: d.kind, key: d.key };
     try {
-      stmt.insert.run(first + i, d.id, d.time, d.actor, d.schemaVersion, d.type, d.kind, d.key,
-        JSON.stringify(body), inOrder ? 1 : 0);
+      const columns = [d.id, d.time, d.actor, d.schemaVersion, d.type, d.kind, d.key, JSON.stringify(body)];
+      stmt.insert.run(first + i, ...columns, inOrder ? 1 : 0);
     } catch (e) {
       if (e instanceof Database.SqliteError && e.code === 'SQLITE_CONSTRAINT_UNIQUE') {
         const problem = `drafts[${i}].id: ${JSON.stringify(d.id)} is already in the log`;

@@ -213,6 +213,12 @@ describe('protocol, ICMP, IP version, nets', () => {
     assert.equal(allowed(s, tcp('10.2.0.5', SERVER_IP, 80)), false);
   });
 
+  test('empty lists constrain nothing', () => {
+    const s = cluster(allowIngress({ source: { nets: [], notNets: [], ports: [] }, destination: { ports: [], notPorts: [] } }));
+    assert.equal(allowed(s, tcp(CLIENT_IP, SERVER_IP, 80)), true);
+    assert.equal(allowed(s, icmp(CLIENT_IP, SERVER_IP, 8)), true);
+  });
+
   test('destination nets apply to the destination address (egress)', () => {
     const s = cluster(globalNetworkPolicy('out', { selector: "app == 'client'", egress: [{ action: 'Allow', destination: { nets: ['198.51.100.0/24'] } }] }));
     assert.equal(evaluate(s, tcp(CLIENT_IP, '198.51.100.7', 443)).allowed, true);

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileNftables } from '../../../compiler/compile/nft-document';
+import { seedDemoOpenedState, seedDemoState } from '../../helpers/seed-demo';
+
+const opts = { endpointToHostAction: 'Drop' as const };
+type Obj = Record<string, any>;
+const items = (doc: { nftables: unknown[] }, kind: string): Obj[] =>
+  doc.nftables.filter((x) => kind in (x as Obj)).map((x) => (x as Obj)[kind]);
+
+test('a host only gets chains for its own endpoints, dispatched through verdict maps', () => {
+  const doc = compileNftables(seedDemoState(), 'host-2', opts);
+  const maps = items(doc, 'map');
+  const egress = maps.find((m) => m.name === 'wl-egress')!;
+  assert.deepEqual(egress.elem.map((e: [string, unknown]) => e[0]), ['cali-d', 'cali-e']);
+  const chains = items(doc, 'chain').map((c) => c.name);
+  assert.ok(chains.includes('wl-e/cali-d') && chains.includes('wl-i/cali-e'));
+  assert.ok(!chains.some((c) => c.includes('cali-a')), 'host-2 must not carry host-1 endpoints');
+});
+
+test('selector membership lives in named sets shared by every rule that uses them', () => {
+  const doc = compileNftables(seedDemoState(), 'host-1', opts);
+  const sets = items(doc, 'set').filter((s) => s.name.startsWith('sel4-'));
+  const members = sets.map((s) => (s.elem ?? []).join(',')).sort();
+  assert.deepEqual(members, ['192.168.1.1,192.168.1.2,192.168.1.4', '192.168.1.3,192.168.1.5']);
+  const setNames = new Set(sets.map((s) => `@${s.name}`));
+  const uses = items(doc, 'rule').flatMap((r) => r.expr).filter((e: Obj) => e.match && setNames.has(e.match.right));
+  assert.equal(uses.length, 2, 'one use per profile ingress rule (v4)');
+});
+
+test('every rule carries a comment', () => {
+  const doc = compileNftables(seedDemoOpenedState(), 'host-1', opts);
+  for (const r of items(doc, 'rule')) assert.ok(typeof r.comment === 'string' && r.comment.length > 0 && r.comment.length <= 127, JSON.stringify(r));
+});
+
+test('a policy that applies gets its own chain, jumped to from the endpoint chain in tier order', () => {
+  const doc = compileNftables(seedDemoOpenedState(), 'host-1', opts);
+  const cRules = items(doc, 'rule').filter((r) => r.chain === 'wl-i/cali-c');
+  const jumps = cRules.flatMap((r) => r.expr).filter((e: Obj) => e.jump).map((e: Obj) => e.jump.target);
+  assert.deepEqual(jumps, ['np-i/demo/a-to-c-http', 'pro-i/group-a']);
+  const aRules = items(doc, 'rule').filter((r) => r.chain === 'wl-i/cali-a');
+  assert.ok(!aRules.some((r) => JSON.stringify(r).includes('a-to-c-http')), 'the policy selects only C');
+});
+
+test('compiling twice gives the same bytes', () => {
+  const a = JSON.stringify(compileNftables(seedDemoOpenedState(), 'host-1', opts));
+  const b = JSON.stringify(compileNftables(seedDemoOpenedState(), 'host-1', opts));
+  assert.equal(a, b);
+});
