@@ -8,7 +8,7 @@ export type Value = string | number | Expr;
 
 export const MARK_ALLOW = 0x10000;
 export const MARK_PASS = 0x20000;
-const MARK_KEEP = 0xffffffff ^ (MARK_ALLOW | MARK_PASS);
+const MARK_KEEP = (0xffffffff ^ (MARK_ALLOW | MARK_PASS)) >>> 0;
 
 export const payload = (protocol: string, field: string): Expr => ({ payload: { protocol, field } });
 export const meta = (key: string): Expr => ({ meta: { key } });

@@ -3,7 +3,8 @@
 // Everything targets the one table `inet foldnet`. The constructors do not
 // validate; decodeNftDocument does, and the compiler's tests should run it.
 // Forms chosen here are the ones nft 1.0.6 lists back unchanged: numbers for
-// protocols and ICMP types, `tcp dport` rather than `meta l4proto tcp th dport`.
+// protocols and ICMP types, `tcp dport` rather than `meta l4proto tcp th dport`,
+// marks and masks as unsigned 32-bit numbers.
 import type {
   NftChain, NftCommand, NftDocument, NftElem, NftHook, NftLeft, NftMapElem, NftOp, NftRight, NftRule,
   NftScalar, NftSetType, NftStatement, NftVerdict,
@@ -20,6 +21,7 @@ type MetaKey = Extract<NftLeft, { meta: unknown }>['meta']['key'];
 export const payload = (protocol: PayloadProtocol, field: PayloadField): NftLeft => ({ payload: { protocol, field } });
 export const meta = (key: MetaKey): NftLeft => ({ meta: { key } });
 export const ctState = (): NftLeft => ({ ct: { key: 'state' } });
+export const markAnd = (bits: number): NftLeft => ({ '&': [{ meta: { key: 'mark' } }, bits >>> 0] });
 
 export const setRef = (name: string): string => `@${name}`;
 export const range = (lo: NftScalar, hi: NftScalar): NftElem => ({ range: [lo, hi] });
@@ -48,6 +50,16 @@ export const vmap = (key: NftLeft, data: string | ReadonlyArray<NftMapElem>): Nf
 });
 export const log = (prefixText?: string): NftStatement => ({ log: prefixText === undefined ? null : { prefix: prefixText } });
 export const counter = (): NftStatement => ({ counter: null });
+
+const mark = { meta: { key: 'mark' as const } };
+/** `meta mark set meta mark | bits`: raise decision bits. */
+export const setMarkBits = (bits: number): NftStatement => ({ mangle: { key: mark, value: { '|': [mark, bits >>> 0] } } });
+/** `meta mark set meta mark & ~bits`: clear decision bits, keep the rest. */
+export const clearMarks = (bits: number): NftStatement => ({ mangle: { key: mark, value: { '&': [mark, ~bits >>> 0] } } });
+/** `meta mark & bits == bits`. */
+export const matchMarkHas = (bits: number): NftStatement => match('==', markAnd(bits), bits >>> 0);
+/** `meta mark & bits == 0`. */
+export const matchMarkLacks = (bits: number): NftStatement => match('==', markAnd(bits), 0);
 
 export const table = (): NftCommand => ({ table: { family: 'inet', name: TABLE } });
 export const chain = (name: string): NftCommand => ({ chain: { ...at, name } });

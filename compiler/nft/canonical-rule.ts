@@ -9,6 +9,7 @@
 //   before an ip/ip6/icmp(v6) match, vanish (they are that match's implicit
 //   dependency), unless a non-match statement stands between them; a `th`
 //   port after `meta l4proto tcp|udp|sctp` lists as that protocol's port;
+// - `K >= a` directly followed by `K <= b` becomes the range `K a-b`;
 // - adjacent `==` matches on dport then sport (code then type) are merged
 //   into one load and list in header order.
 // It assumes a checked rule (check.ts) and leaves meaning to interpret.ts.
@@ -134,5 +135,20 @@ const headerOrder = (stmts: NftStatement[]): NftStatement[] => {
   return out;
 };
 
+/** `K >= a` immediately followed by `K <= b` loads as one range compare and lists as `K a-b`. */
+const mergeBounds = (stmts: NftStatement[]): NftStatement[] => {
+  const out: NftStatement[] = [];
+  for (const s of stmts) {
+    const prev = out[out.length - 1];
+    if (prev && 'match' in prev && 'match' in s && prev.match.op === '>=' && s.match.op === '<=' &&
+      JSON.stringify(prev.match.left) === JSON.stringify(s.match.left) &&
+      (typeof prev.match.right === 'number' || typeof prev.match.right === 'string') &&
+      (typeof s.match.right === 'number' || typeof s.match.right === 'string'))
+      out[out.length - 1] = { match: { op: '==', left: s.match.left, right: { range: [prev.match.right, s.match.right] } } };
+    else out.push(s);
+  }
+  return out;
+};
+
 export const canonicalRule = (expr: ReadonlyArray<NftStatement>): NftStatement[] =>
-  headerOrder(dropDependencies(expr.map(canonicalStatement)));
+  headerOrder(dropDependencies(mergeBounds(expr.map(canonicalStatement))));

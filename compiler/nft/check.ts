@@ -5,7 +5,7 @@
 // carries the path of the value. References between objects: ruleset.ts.
 import * as E from 'fp-ts/Either';
 import type { NftChain, NftCommand, NftDocument, NftElem, NftMapElem, NftMatch, NftRule, NftStatement, NftVerdict, NftVmap } from './schema';
-import { Datatype, ParsedElem, isBitmask, isOrdered, leftDatatype, parseElem, parseValue } from './datatype';
+import { Datatype, Interval, ParsedElem, formatInterval, isBitmask, isOrdered, leftDatatype, parseElem, parseValue } from './datatype';
 import { firstOverlap, sameInterval, sortUnique } from './intervals';
 
 export interface ElemOptions {
@@ -30,12 +30,12 @@ export const checkElems = (dt: Datatype, elems: ReadonlyArray<NftElem>, opts: El
   });
   if (problems.length === 0 && !opts.anonymous) {
     const clash = firstOverlap(parsed);
-    if (clash) problems.push(`${path}: elements overlap (${describe(clash[0])} and ${describe(clash[1])}); nft refuses overlapping intervals`);
+    if (clash) problems.push(`${path}: elements overlap (${describe(dt, clash[0])} and ${describe(dt, clash[1])}); nft refuses overlapping intervals`);
   }
   return { parsed, problems };
 };
 
-const describe = (iv: { lo: bigint; hi: bigint }): string => (iv.lo === iv.hi ? `${iv.lo}` : `${iv.lo}-${iv.hi}`);
+const describe = (dt: Datatype, iv: Interval): string => JSON.stringify(formatInterval(dt, iv));
 
 /** Map keys: same rules as set elements, and no key may map to two verdicts. */
 export const checkMapElems = (dt: Datatype, elems: ReadonlyArray<NftMapElem>, opts: ElemOptions, path: string): { parsed: Array<{ iv: ParsedElem; verdict: NftVerdict }>; problems: string[] } => {
@@ -51,7 +51,7 @@ export const checkMapElems = (dt: Datatype, elems: ReadonlyArray<NftMapElem>, op
   return { parsed: pairs, problems };
 };
 
-const isTerminal = (s: NftStatement): boolean => !('match' in s || 'log' in s || 'counter' in s);
+const isTerminal = (s: NftStatement): boolean => !('match' in s || 'log' in s || 'counter' in s || 'mangle' in s);
 
 const checkMatch = (m: NftMatch, path: string): string[] => {
   const dtE = leftDatatype(m.left);
@@ -95,8 +95,43 @@ const mergedTh = (a: NftStatement | undefined, b: NftStatement | undefined): boo
   return fa !== undefined && fb !== undefined && fa !== fb;
 };
 
-export const checkRule = (rule: NftRule, path: string): string[] => {
+const NET_OF: Record<string, string> = { ip: 'ip', icmp: 'ip', ip6: 'ip6', icmpv6: 'ip6' };
+const NET_OF_NFPROTO: Record<string, string> = { ipv4: 'ip', '2': 'ip', ipv6: 'ip6', '10': 'ip6' };
+const L4_NAMES: Record<string, string> = { '6': 'tcp', tcp: 'tcp', '17': 'udp', udp: 'udp', '132': 'sctp', sctp: 'sctp', '1': 'icmp', icmp: 'icmp', '58': 'icmpv6', 'ipv6-icmp': 'icmpv6' };
+
+/** nft refuses a rule whose matches imply two network or two transport protocols ("conflicting protocols specified"). */
+const conflictingProtocols = (rule: NftRule, path: string): string[] => {
+  let net: string | undefined;
+  let l4: string | undefined;
   const problems: string[] = [];
+  const claim = (kind: 'network' | 'transport', proto: string | undefined, at: string): void => {
+    if (proto === undefined) return;
+    const have = kind === 'network' ? net : l4;
+    if (have !== undefined && have !== proto) problems.push(`${at}: conflicting ${kind} protocols ${have} and ${proto} in one rule (nft refuses it)`);
+    else if (kind === 'network') net = proto;
+    else l4 = proto;
+  };
+  rule.expr.forEach((s, i) => {
+    const at = `${path}.expr[${i}]`;
+    const left = 'match' in s ? s.match.left : 'vmap' in s ? s.vmap.key : undefined;
+    if (left === undefined) return;
+    const r = 'match' in s && s.match.op === '==' ? s.match.right : undefined;
+    const scalar = typeof r === 'number' || (typeof r === 'string' && !r.startsWith('@')) ? String(r) : undefined;
+    if ('meta' in left && scalar !== undefined) {
+      if (left.meta.key === 'nfproto') claim('network', NET_OF_NFPROTO[scalar], at);
+      if (left.meta.key === 'l4proto') claim('transport', L4_NAMES[scalar] ?? scalar, at);
+    }
+    if ('payload' in left) {
+      const proto = left.payload.protocol;
+      claim('network', NET_OF[proto], at);
+      if (proto !== 'ip' && proto !== 'ip6' && proto !== 'th') claim('transport', proto, at);
+    }
+  });
+  return problems;
+};
+
+export const checkRule = (rule: NftRule, path: string): string[] => {
+  const problems: string[] = conflictingProtocols(rule, path);
   rule.expr.forEach((s, i) => {
     const at = `${path}.expr[${i}]`;
     if (i < rule.expr.length - 1 && isTerminal(s)) problems.push(`${at}: nothing may follow a verdict or vmap in a rule`);

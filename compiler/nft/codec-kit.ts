@@ -14,10 +14,17 @@ export type Closed<R extends t.Props, O extends t.Props> = Flat<
 const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u);
 
-const show = (u: unknown): string => {
-  const s = JSON.stringify(u);
-  if (s === undefined) return String(u);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+/** A short description of any value; never throws (no JSON.stringify of objects, which may hold bigints or cycles). */
+export const show = (u: unknown): string => {
+  if (typeof u === 'string') return JSON.stringify(u.length > 60 ? `${u.slice(0, 57)}...` : u);
+  if (typeof u === 'number' || typeof u === 'boolean' || u === null) return String(u);
+  if (typeof u === 'bigint') return `${u}n`;
+  if (Array.isArray(u)) return `an array of ${u.length}`;
+  if (typeof u === 'object') {
+    const keys = Object.keys(u);
+    return keys.length === 0 ? 'an empty object' : `an object with ${keys.slice(0, 4).map((k) => JSON.stringify(k)).join(', ')}${keys.length > 4 ? ', ...' : ''}`;
+  }
+  return typeof u;
 };
 
 /** A failure whose message is final (not "expected X"). */
@@ -107,7 +114,9 @@ export const renderPath = (context: t.Context): string => {
     const parent = context[i - 1]!.type as unknown as { _tag?: string };
     if (parent._tag === 'UnionType' || parent._tag === 'IntersectionType') continue;
     const key = context[i]!.key;
-    path += /^\d+$/.test(key) ? `[${key}]` : path === '' ? key : `.${key}`;
+    if (/^\d+$/.test(key)) path += `[${key}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) path += path === '' ? key : `.${key}`;
+    else path += `[${JSON.stringify(key)}]`;
   }
   return path === '' ? '(document)' : path;
 };

@@ -11,7 +11,7 @@ import { CT_STATES, ICMPV6_CODES, ICMPV6_TYPES, ICMP_CODES, ICMP_TYPES, INET_PRO
 
 export type Datatype =
   | 'ipv4_addr' | 'ipv6_addr' | 'ifname' | 'inet_service' | 'inet_proto' | 'icmp_type' | 'icmp_code'
-  | 'icmpv6_type' | 'icmpv6_code' | 'ct_state' | 'nf_proto' | 'ip_version';
+  | 'icmpv6_type' | 'icmpv6_code' | 'ct_state' | 'nf_proto' | 'ip_version' | 'mark';
 
 export interface Interval { readonly lo: bigint; readonly hi: bigint }
 /** How an element was written; nft refuses all but `value` in sets without `flags interval`. */
@@ -32,6 +32,7 @@ const INFO: Record<Datatype, Info> = {
   ct_state: { bits: 32, symbols: CT_STATES, ordered: false },
   nf_proto: { bits: 8, symbols: NF_PROTOS, ordered: false },
   ip_version: { bits: 4, ordered: true },
+  mark: { bits: 32, ordered: true },
 };
 
 /** Datatypes whose values compare by order (`<`, ranges) in foldnet's subset. */
@@ -43,9 +44,10 @@ const TRANSPORT = ['tcp', 'udp', 'sctp', 'th'];
 
 export const leftDatatype = (left: NftLeft): E.Either<string, Datatype> => {
   if ('ct' in left) return E.right('ct_state');
+  if ('&' in left) return E.right('mark');
   if ('meta' in left) {
     const k = left.meta.key;
-    return E.right(k === 'l4proto' ? 'inet_proto' : k === 'nfproto' ? 'nf_proto' : 'ifname');
+    return E.right(k === 'l4proto' ? 'inet_proto' : k === 'nfproto' ? 'nf_proto' : k === 'mark' ? 'mark' : 'ifname');
   }
   const { protocol, field } = left.payload;
   if (protocol === 'ip' || protocol === 'ip6') {

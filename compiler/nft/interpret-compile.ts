@@ -24,6 +24,8 @@ export interface PacketView {
   readonly icmpType: bigint | undefined;
   readonly icmpCode: bigint | undefined;
   readonly ct: bigint;
+  /** The packet mark; mangle statements change it while the packet is evaluated. */
+  mark: bigint;
 }
 
 export type Read = (p: PacketView) => bigint | null | string;
@@ -33,6 +35,7 @@ export type Step =
   | { readonly k: 'log'; readonly prefix: string }
   | { readonly k: 'nop' }
   | { readonly k: 'verdict'; readonly v: NftVerdict }
+  | { readonly k: 'mark'; readonly set: (mark: bigint) => bigint }
   | { readonly k: 'vmap'; readonly read: Read; readonly map: IntervalIndex<NftVerdict> };
 export interface CompiledRule { readonly steps: ReadonlyArray<Step>; readonly comment: string | undefined }
 
@@ -42,8 +45,13 @@ const portOf = (p: PacketView, field: string): bigint | undefined => (field === 
 
 export const compileRead = (left: NftLeft): Read => {
   if ('ct' in left) return (p) => p.ct;
+  if ('&' in left) {
+    const mask = BigInt(left['&'][1]);
+    return (p) => p.mark & mask;
+  }
   if ('meta' in left) {
     const k = left.meta.key;
+    if (k === 'mark') return (p) => p.mark;
     if (k === 'iifname') return (p) => p.iif;
     if (k === 'oifname') return (p) => p.oif;
     if (k === 'l4proto') return (p) => p.l4;
@@ -126,6 +134,12 @@ const compileStatement = (rs: NftRuleset, s: NftStatement): E.Either<string, Ste
   if ('match' in s) return E.map((test: Test): Step => ({ k: 'match', test }))(compileMatch(rs, s.match));
   if ('log' in s) return E.right({ k: 'log', prefix: s.log?.prefix ?? '' });
   if ('counter' in s) return E.right({ k: 'nop' });
+  if ('mangle' in s) {
+    const v = s.mangle.value;
+    const bits = BigInt(typeof v === 'number' ? v : '|' in v ? v['|'][1] : v['&'][1]);
+    const set = typeof v === 'number' ? () => bits : '|' in v ? (m: bigint) => m | bits : (m: bigint) => m & bits;
+    return E.right({ k: 'mark', set });
+  }
   if ('vmap' in s) {
     const dtE = leftDatatype(s.vmap.key);
     if (E.isLeft(dtE)) return dtE;

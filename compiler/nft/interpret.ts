@@ -4,7 +4,8 @@
 // call stack, `log` and `counter` that go on, and the policy at the end of a
 // base chain. `accept` ends one base chain only; later base chains on the same
 // hook still run; `drop` is final. nat chains see only a connection's first
-// packet (ct state new). Rules are compiled once by prepareInterpreter, so
+// packet (ct state new). The packet mark is state of the run: mangle
+// statements change it and later matches (in any base chain) read it. Rules are compiled once by prepareInterpreter, so
 // running many packets is cheap. Reading JSON and deciding what a packet is
 // are left to callers.
 import * as E from 'fp-ts/Either';
@@ -29,6 +30,8 @@ export interface Packet {
   readonly icmpType?: number;
   readonly icmpCode?: number;
   readonly ctState: CtState;
+  /** The packet mark on arrival (0 if absent). */
+  readonly mark?: number;
 }
 
 export type DecidedBy =
@@ -44,6 +47,12 @@ export interface Verdict {
   readonly logs: ReadonlyArray<string>;
   /** Chains entered, in order, base chains included. */
   readonly path: ReadonlyArray<string>;
+  /**
+   * The rule (its comment, else `chain rule N`) that last set the packet mark
+   * to its final non-zero value, if any: when a policy's decision travels back
+   * as a mark and a base chain's policy accepts, this names the deciding rule.
+   */
+  readonly markedBy?: string;
 }
 
 export interface NftInterpreter {
@@ -68,6 +77,7 @@ const viewOf = (p: Packet): E.Either<string, PacketView> => {
   const daddr = addr('daddr');
   if (E.isLeft(saddr)) return saddr;
   if (E.isLeft(daddr)) return daddr;
+  if (p.mark !== undefined && !(Number.isSafeInteger(p.mark) && p.mark >= 0 && p.mark < 2 ** 32)) return E.left(`packet mark ${p.mark} is not a 32-bit unsigned integer`);
   if (!(p.ctState in CT_BITS)) return E.left(`packet ctState ${String(p.ctState)} is not new, established, related or invalid`);
   const opt = (n: number | undefined): bigint | undefined => (n === undefined ? undefined : BigInt(n));
   return E.right({
@@ -84,12 +94,16 @@ const viewOf = (p: Packet): E.Either<string, PacketView> => {
     icmpType: opt(p.icmpType),
     icmpCode: opt(p.icmpCode),
     ct: CT_BITS[p.ctState],
+    mark: BigInt(p.mark ?? 0),
   });
 };
 
 type Outcome = { readonly verdict: 'accept' | 'drop'; readonly by: DecidedBy };
 
-const runBaseChain = (chains: ReadonlyMap<string, Chain>, base: Chain, p: PacketView, logs: string[], path: string[]): E.Either<string, Outcome> => {
+interface Trace { readonly logs: string[]; readonly path: string[]; markedBy: string | undefined }
+
+const runBaseChain = (chains: ReadonlyMap<string, Chain>, base: Chain, p: PacketView, trace: Trace): E.Either<string, Outcome> => {
+  const { logs, path } = trace;
   const stack: Array<{ chain: Chain; next: number }> = [];
   const policy: Outcome = { verdict: base.decl.policy ?? 'accept', by: { chain: base.name, policy: true } };
   let chain = base;
@@ -110,6 +124,10 @@ const runBaseChain = (chains: ReadonlyMap<string, Chain>, base: Chain, p: Packet
         if (typeof ok === 'string') return E.left(`${chain.name} rule ${i}: ${ok}`);
         if (!ok) break;
       } else if (step.k === 'log') logs.push(step.prefix);
+      else if (step.k === 'mark') {
+        p.mark = step.set(p.mark);
+        trace.markedBy = p.mark === 0n ? undefined : rule.comment ?? `${chain.name} rule ${i}`;
+      }
       else if (step.k === 'verdict') verdict = step.v;
       else if (step.k === 'vmap') {
         const key = step.read(p);
@@ -160,17 +178,19 @@ export const prepareInterpreter = (doc: NftDocument): E.Either<string, NftInterp
   const run = (packet: Packet, hook: NftHook): E.Either<string, Verdict> => {
     const view = viewOf(packet);
     if (E.isLeft(view)) return view;
-    const logs: string[] = [];
-    const path: string[] = [];
+    const trace: Trace = { logs: [], path: [], markedBy: undefined };
+    const result = (verdict: 'accept' | 'drop', decidedBy: DecidedBy): Verdict => ({
+      verdict, decidedBy, logs: trace.logs, path: trace.path, ...(trace.markedBy !== undefined ? { markedBy: trace.markedBy } : {}),
+    });
     let by: DecidedBy = { hook, noBaseChain: true };
     for (const base of byHook.get(hook) ?? []) {
       if (base.decl.type === 'nat' && packet.ctState !== 'new') continue;
-      const out = runBaseChain(chains, base, view.right, logs, path);
+      const out = runBaseChain(chains, base, view.right, trace);
       if (E.isLeft(out)) return out;
       by = out.right.by;
-      if (out.right.verdict === 'drop') return E.right({ verdict: 'drop', decidedBy: by, logs, path });
+      if (out.right.verdict === 'drop') return E.right(result('drop', by));
     }
-    return E.right({ verdict: 'accept', decidedBy: by, logs, path });
+    return E.right(result('accept', by));
   };
   return E.right({ ruleset: rs, run });
 };

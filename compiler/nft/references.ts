@@ -76,7 +76,22 @@ export const successors = (view: RefView, rules: ReadonlyArray<NftRule>): string
   return out;
 };
 
-/** A cycle of chain names, if control can loop. */
+/** The sets (match lookups) and maps (vmap dispatch) a rule names. */
+export const lookupsOf = (rule: NftRule): { sets: string[]; maps: string[] } => {
+  const sets: string[] = [];
+  const maps: string[] = [];
+  for (const s of rule.expr) {
+    if ('match' in s && typeof s.match.right === 'string' && s.match.right.startsWith('@')) sets.push(s.match.right.slice(1));
+    if ('vmap' in s && typeof s.vmap.data === 'string') maps.push(s.vmap.data.slice(1));
+  }
+  return { sets, maps };
+};
+
+/** Chains named directly by verdicts of a map's elements. */
+export const mapTargets = (elems: ReadonlyArray<{ readonly verdict: NftVerdict }>): string[] =>
+  elems.flatMap((e) => { const t = targetOf(e.verdict); return t === undefined ? [] : [t]; });
+
+/** A cycle of chain names reachable from a base chain (the kernel accepts loops among unreachable chains). */
 export const findLoop = (view: RefView): string[] | undefined => {
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
@@ -93,9 +108,35 @@ export const findLoop = (view: RefView): string[] | undefined => {
     state.set(name, 'done');
     return undefined;
   };
-  for (const name of [...view.chains.keys()].sort()) {
+  const bases = [...view.chains].filter(([, c]) => c.decl.type !== undefined).map(([n]) => n).sort();
+  for (const name of bases) {
     const loop = visit(name);
     if (loop !== undefined) return loop;
+  }
+  return undefined;
+};
+
+/** The kernel refuses chains 16 or more jumps / gotos below a base chain (NFT_JUMP_STACK_SIZE). */
+export const MAX_LEVEL = 15;
+
+/** A path from a base chain longer than the kernel allows, if any; assumes no loops. */
+export const findTooDeep = (view: RefView): string[] | undefined => {
+  const memo = new Map<string, string[]>();
+  const longest = (name: string): string[] => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    let best: string[] = [name];
+    for (const next of successors(view, view.chains.get(name)?.rules ?? [])) {
+      const path = longest(next);
+      if (path.length + 1 > best.length) best = [name, ...path];
+    }
+    memo.set(name, best);
+    return best;
+  };
+  const bases = [...view.chains].filter(([, c]) => c.decl.type !== undefined).map(([n]) => n).sort();
+  for (const name of bases) {
+    const path = longest(name);
+    if (path.length - 1 > MAX_LEVEL) return path;
   }
   return undefined;
 };

@@ -31,8 +31,11 @@ export const elemText = (dt: Datatype | undefined, e: NftElem): string => {
 export const verdictText = (v: NftVerdict): string =>
   'jump' in v ? `jump ${v.jump.target}` : 'goto' in v ? `goto ${v.goto.target}` : Object.keys(v)[0]!;
 
+const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
+
 const leftText = (l: NftLeft): string =>
-  'payload' in l ? `${l.payload.protocol} ${l.payload.field}` : 'ct' in l ? 'ct state' : l.meta.key.endsWith('ifname') ? l.meta.key : `meta ${l.meta.key}`;
+  'payload' in l ? `${l.payload.protocol} ${l.payload.field}` : 'ct' in l ? 'ct state' : '&' in l ? `meta mark & ${hex(l['&'][1])}`
+    : l.meta.key.endsWith('ifname') ? l.meta.key : `meta ${l.meta.key}`;
 
 const braces = (items: ReadonlyArray<string>): string => `{ ${items.join(', ')} }`;
 
@@ -46,7 +49,9 @@ const matchText = (m: NftMatch): string => {
   else value = elemText(dt, right as NftElem);
   // For ct state a bare value is a flag test ("in"); equality must be spelled out.
   const scalar = typeof right === 'string' || typeof right === 'number';
-  const opText = op === 'in' ? '' : op === '==' ? (dt !== undefined && isBitmask(dt) && scalar ? '== ' : '') : `${op} `;
+  const spelled = '&' in m.left || (dt !== undefined && isBitmask(dt) && scalar);
+  const opText = op === 'in' ? '' : op === '==' ? (spelled ? '== ' : '') : `${op} `;
+  if (dt === 'mark' && typeof right === 'number') value = hex(right);
   return `${leftText(m.left)} ${opText}${value}`;
 };
 
@@ -64,11 +69,15 @@ export const statementText = (s: NftStatement): string => {
     const l = s.log;
     return ['log', ...(l?.prefix !== undefined ? [`prefix "${l.prefix}"`] : []), ...(l?.level !== undefined ? [`level ${l.level}`] : [])].join(' ');
   }
+  if ('mangle' in s) {
+    const v = s.mangle.value;
+    return `meta mark set ${typeof v === 'number' ? hex(v) : '|' in v ? `meta mark | ${hex(v['|'][1])}` : `meta mark & ${hex(v['&'][1])}`}`;
+  }
   if ('counter' in s) {
     const c = s.counter;
     return c?.packets !== undefined || c?.bytes !== undefined ? `counter packets ${c?.packets ?? 0} bytes ${c?.bytes ?? 0}` : 'counter';
   }
-  return verdictText(s);
+  return verdictText(s as NftVerdict);
 };
 
 export const ruleText = (r: NftRule): string =>
@@ -117,7 +126,7 @@ const commandLines = (c: NftCommand, types: ReadonlyMap<string, NftSetType>): st
     return [`${verb} ${kind} ${o.family} ${o.table} ${o.name}`];
   }
   const o = ('add' in c ? c.add : c) as Exclude<NftCommand, { metainfo: unknown } | { add: unknown } | { flush: unknown } | { delete: unknown }>;
-  const oneLine = (body: string[]): string => (body.length === 0 ? '' : ` { ${body.map((l) => `${l};`).join(' ')} }`);
+  const oneLine = (body: string[]): string => (body.length === 0 ? '' : ` { ${body.map((l) => (l.endsWith(';') ? l : `${l};`)).join(' ')} }`);
   if ('table' in o) return [`add table ${o.table.family} ${o.table.name}`];
   if ('chain' in o) return [`add chain ${o.chain.family} ${o.chain.table} ${o.chain.name}${oneLine(chainHead(o.chain))}`];
   if ('set' in o) return [...(o.set.comment !== undefined ? [`# ${o.set.name}: ${o.set.comment}`] : []), `add set ${o.set.family} ${o.set.table} ${o.set.name}${oneLine(setBody(o.set))}`];

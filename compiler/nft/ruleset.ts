@@ -9,7 +9,7 @@ import type { NftChain, NftCommand, NftDocument, NftElem, NftMap, NftMapElem, Nf
 import type { ParsedElem } from './datatype';
 import { checkElems, checkMapElems } from './check';
 import { firstOverlap, sameInterval } from './intervals';
-import { referenceProblems, findLoop } from './references';
+import { MAX_LEVEL, findLoop, findTooDeep, lookupsOf, mapTargets, referenceProblems } from './references';
 
 export interface RsChain { readonly decl: NftChain; readonly rules: ReadonlyArray<NftRule> }
 export interface RsSet { readonly decl: NftSet; readonly elems: ReadonlyArray<ParsedElem> }
@@ -182,10 +182,18 @@ const applyDelete = (w: Work, d: Extract<NftCommand, { delete: unknown }>['delet
 
 /** Chains whose rules (or maps whose verdicts) refer to `name`. */
 const usersOf = (w: Work, kind: 'chain' | 'set' | 'map', name: string): string[] => {
-  const probe = kind === 'chain' ? [`"target":"${name}"`] : [`"@${name}"`];
   const users: string[] = [];
-  for (const [cname, c] of w.chains) if (cname !== name && c.rules.some((r) => probe.some((p) => JSON.stringify(r.expr).includes(p)))) users.push(`chain ${cname}`);
-  if (kind === 'chain') for (const [mname, m] of w.maps) if (m.elems.some((e) => JSON.stringify(e.verdict).includes(probe[0]!))) users.push(`map ${mname}`);
+  for (const [cname, c] of w.chains) {
+    if (cname === name) continue;
+    const uses = c.rules.some((r) => {
+      if (kind === 'set') return lookupsOf(r).sets.includes(name);
+      if (kind === 'map') return lookupsOf(r).maps.includes(name);
+      return r.expr.some((s) => ('jump' in s && s.jump.target === name) || ('goto' in s && s.goto.target === name) ||
+        ('vmap' in s && typeof s.vmap.data !== 'string' && mapTargets(s.vmap.data.set.map(([, verdict]) => ({ verdict }))).includes(name)));
+    });
+    if (uses) users.push(`chain ${cname}`);
+  }
+  if (kind === 'chain') for (const [mname, m] of w.maps) if (mapTargets(m.elems).includes(name)) users.push(`map ${mname}`);
   return users;
 };
 
@@ -201,6 +209,8 @@ export const foldNftDocument = (doc: NftDocument, start: NftRuleset = emptyRules
   if (problems.length > 0) return E.left(problems);
   const loop = findLoop(w);
   if (loop !== undefined) return E.left([`jump loop: ${loop.join(' -> ')} (nft refuses loops)`]);
+  const deep = findTooDeep(w);
+  if (deep !== undefined) return E.left([`chains nest ${deep.length - 1} levels below a base chain, the kernel allows ${MAX_LEVEL}: ${deep.join(' -> ')}`]);
   return E.right({ table: w.table, chains: w.chains, sets: w.sets, maps: w.maps });
 };
 

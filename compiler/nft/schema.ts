@@ -1,12 +1,14 @@
 // The typed subset of libnftables' JSON schema (`man libnftables-json`) that
 // foldnet emits for its one table `inet foldnet`, and the decoder that refuses
-// everything outside it with a path to the offending value. Decoding checks
-// shapes and what can be judged locally (datatypes of values, statement
-// order; see check.ts); whether names resolve is for the fold (ruleset.ts).
+// everything outside it with a path to the offending value. The subset and the
+// nft 1.0.6 behaviour it was fitted to are written down in README.md.
+// Decoding checks shapes and what can be judged locally (datatypes of values,
+// statement order; see check.ts); whether names resolve is for the fold
+// (ruleset.ts).
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import { Integer, closed, decodeWith, nullOr, oneKey, refined } from './codec-kit';
+import { Integer, closed, decodeWith, nullOr, oneKey, refined, show } from './codec-kit';
 import { NFT_KEYWORDS } from './symbols';
 import { checkDocument } from './check';
 
@@ -16,9 +18,9 @@ const printable = (s: string): boolean => /^[\x20-\x7e]*$/.test(s);
 export const NftName = refined<string>(
   'nft name',
   (u) => {
-    if (typeof u !== 'string') return `expected a name (string), got ${JSON.stringify(u)}`;
-    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/.test(u))
-      return `name must be 1-255 characters of letters, digits, "_", "-", "." starting with a letter, got ${JSON.stringify(u)}`;
+    if (typeof u !== 'string') return `expected a name (string), got ${show(u)}`;
+    if (!/^[A-Za-z][A-Za-z0-9_./-]{0,254}$/.test(u))
+      return `name must be 1-255 characters of letters, digits, "_", "-", ".", "/" starting with a letter, got ${show(u)}`;
     if (NFT_KEYWORDS.has(u)) return `"${u}" is an nft keyword; its text syntax cannot name an object so`;
     return undefined;
   },
@@ -31,7 +33,14 @@ export const NftComment = refined<string>(
   (u) =>
     typeof u === 'string' && u.length <= 128 && printable(u) && !u.includes('"')
       ? undefined
-      : `comment must be at most 128 printable ASCII characters without '"', got ${JSON.stringify(u)}`,
+      : `comment must be at most 128 printable ASCII characters without '"', got ${show(u)}`,
+  (u): u is string => typeof u === 'string',
+);
+
+/** Set and map comments: 1.0.6 drops them on JSON load, and the text form writes them as `#` lines. */
+export const NftSetComment = refined<string>(
+  'set comment',
+  (u) => (typeof u === 'string' && u.length <= 128 && printable(u) ? undefined : `set comment must be at most 128 printable ASCII characters, got ${show(u)}`),
   (u): u is string => typeof u === 'string',
 );
 
@@ -41,14 +50,14 @@ export const NftLogPrefix = refined<string>(
   (u) =>
     typeof u === 'string' && u.length <= 127 && printable(u) && !u.includes('"') && !u.includes('$')
       ? undefined
-      : `log prefix must be at most 127 printable ASCII characters without '"' or '$', got ${JSON.stringify(u)}`,
+      : `log prefix must be at most 127 printable ASCII characters without '"' or '$', got ${show(u)}`,
   (u): u is string => typeof u === 'string',
 );
 
 /** A value as JSON writes it: address, interface name, symbol, `@set`, or integer. */
 export const NftScalar = refined<string | number>(
   'string or integer',
-  (u) => (typeof u === 'string' || (typeof u === 'number' && Number.isSafeInteger(u)) ? undefined : `expected a string or an integer, got ${JSON.stringify(u)}`),
+  (u) => (typeof u === 'string' || (typeof u === 'number' && Number.isSafeInteger(u)) ? undefined : `expected a string or an integer, got ${show(u)}`),
   (u): u is string | number => typeof u === 'string' || typeof u === 'number',
 );
 export type NftScalar = t.TypeOf<typeof NftScalar>;
@@ -91,13 +100,25 @@ export type NftVerdict = t.TypeOf<typeof NftVerdict>;
 export const NftMapElem = t.tuple([NftElem, NftVerdict]);
 export type NftMapElem = t.TypeOf<typeof NftMapElem>;
 
+export const NftMetaMark = closed('meta mark', { meta: closed('meta', { key: t.literal('mark') }) });
+export type NftMetaMark = t.TypeOf<typeof NftMetaMark>;
+/** Marks and masks are unsigned 32-bit (beware JavaScript's signed `^` and `~`: use `>>> 0`). */
+export const Uint32 = refined<number>(
+  'uint32',
+  (u) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 && u <= 0xffffffff ? undefined : `expected an unsigned 32-bit integer, got ${show(u)}`),
+  (u): u is number => typeof u === 'number',
+);
+const markAnd = t.tuple([NftMetaMark, Uint32]);
+
 export const NftLeft = oneKey('match key', {
   payload: closed('payload', {
     protocol: t.keyof({ ip: null, ip6: null, tcp: null, udp: null, sctp: null, th: null, icmp: null, icmpv6: null }),
     field: t.keyof({ saddr: null, daddr: null, sport: null, dport: null, type: null, code: null, version: null }),
   }),
-  meta: closed('meta', { key: t.keyof({ iifname: null, oifname: null, l4proto: null, nfproto: null }) }),
+  meta: closed('meta', { key: t.keyof({ iifname: null, oifname: null, l4proto: null, nfproto: null, mark: null }) }),
   ct: closed('ct', { key: t.literal('state') }),
+  /** `meta mark & MASK`: the packet mark's bits under a mask. */
+  '&': markAnd,
 });
 export type NftLeft = t.TypeOf<typeof NftLeft>;
 
@@ -134,11 +155,24 @@ export const NftVmap = closed('vmap', {
 });
 export type NftVmap = t.TypeOf<typeof NftVmap>;
 
+/** `meta mark set V`, `meta mark set meta mark | BITS`, `meta mark set meta mark & MASK`. */
+export const NftMangle = closed('mangle', {
+  key: NftMetaMark,
+  value: new t.Type<number | { '|': [NftMetaMark, number] } | { '&': [NftMetaMark, number] }, unknown, unknown>(
+    'mark value',
+    (u): u is number | { '|': [NftMetaMark, number] } | { '&': [NftMetaMark, number] } => Integer.is(u) || markOp.is(u),
+    (u, c) => (typeof u === 'number' ? Uint32.validate(u, c) : markOp.validate(u, c)),
+    t.identity,
+  ),
+});
+const markOp = oneKey('mark operation', { '|': markAnd, '&': markAnd });
+export type NftMangle = t.TypeOf<typeof NftMangle>;
+
 export const NftLog = closed('log', {}, { prefix: NftLogPrefix, level: t.keyof({ emerg: null, alert: null, crit: null, err: null, warn: null, notice: null, info: null, debug: null }) });
 export const NftCounter = closed('counter', {}, { packets: Integer, bytes: Integer });
 
 export const NftStatement = oneKey('statement', {
-  match: NftMatch, vmap: NftVmap, log: nullOr(NftLog), counter: nullOr(NftCounter),
+  match: NftMatch, vmap: NftVmap, log: nullOr(NftLog), counter: nullOr(NftCounter), mangle: NftMangle,
   accept: t.null, drop: t.null, continue: t.null, return: t.null, jump: target, goto: target,
 });
 export type NftStatement = t.TypeOf<typeof NftStatement>;
@@ -151,9 +185,9 @@ export type NftTable = t.TypeOf<typeof NftTable>;
 export const NftChain = closed('chain', { ...inTable, name: NftName }, { ...handle, type: NftChainType, hook: NftHook, prio: Integer, policy: NftPolicy });
 export type NftChain = t.TypeOf<typeof NftChain>;
 const setFlags = t.array(t.literal('interval'));
-export const NftSet = closed('set', { ...inTable, name: NftName, type: NftSetType }, { ...handle, flags: setFlags, elem: t.array(NftElem), comment: NftComment });
+export const NftSet = closed('set', { ...inTable, name: NftName, type: NftSetType }, { ...handle, flags: setFlags, elem: t.array(NftElem), comment: NftSetComment });
 export type NftSet = t.TypeOf<typeof NftSet>;
-export const NftMap = closed('map', { ...inTable, name: NftName, type: NftSetType, map: t.literal('verdict') }, { ...handle, flags: setFlags, elem: t.array(NftMapElem), comment: NftComment });
+export const NftMap = closed('map', { ...inTable, name: NftName, type: NftSetType, map: t.literal('verdict') }, { ...handle, flags: setFlags, elem: t.array(NftMapElem), comment: NftSetComment });
 export type NftMap = t.TypeOf<typeof NftMap>;
 export const NftRule = closed('rule', { ...inTable, chain: NftName, expr: t.array(NftStatement) }, { ...handle, comment: NftComment });
 export type NftRule = t.TypeOf<typeof NftRule>;

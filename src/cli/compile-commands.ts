@@ -1,11 +1,210 @@
-// Placeholder: the compiler-facing commands (compile, trace, reachability, ...)
-// are registered here by their owner. main.ts calls this after the resource
-// and history commands, with the same context, so new commands inherit the
-// global options, output settings and exit-code handling.
-import type { Command } from 'commander';
+// The compiler-facing commands: `compile` (a host's datapath snapshot),
+// `trace` (one packet's verdict, hop by hop, with the rule that decided) and
+// `reachability` (the allow matrix between all endpoints). Both engines are
+// offered: `reference` evaluates the policy semantics directly, `compiled`
+// runs the emitted nftables through the interpreter; they must agree.
+import * as E from 'fp-ts/Either';
+import { Option, type Command } from 'commander';
+import { compileHost, snapshotHash } from '../../compiler/compile/host';
+import { decodeNftDocument } from '../../compiler/nft/schema';
+import { renderNftText } from '../../compiler/nft/render-text';
+import { ClusterState } from '../../compiler/fold/state';
+import { familyOf, Ip, parseIp, cidrAddress } from '../../compiler/net/ip';
+import { evaluate, MATRIX_SOURCE_PORT } from '../../compiler/policy/reference';
+import { explainVerdict } from '../../compiler/policy/explain';
+import { Packet } from '../../compiler/policy/verdict';
+import { CompiledEngine } from '../../compiler/trace/compiled-engine';
+import { protocolNumber, Protocol } from '../../compiler/resources/primitives';
+import { CliError, ExitCode, usageError } from './cli-error';
 import type { CliContext } from './context';
+import { renderTable } from './format-output';
+
+type Engine = 'compiled' | 'reference';
+const engineOption = () => new Option('--engine <engine>', 'who decides: the emitted nftables (compiled) or the policy semantics (reference)').choices(['compiled', 'reference']).default('compiled');
+const atOption = () => new Option('--at <offset|time>', 'a past point of the log: an offset or an RFC 3339 time');
+
+const parseProtocol = (text: string): number => {
+  const r = Protocol.decode(text);
+  if (E.isLeft(r)) throw usageError(`--protocol: expected TCP, UDP, SCTP, ICMP, ICMPv6 or a number 1-255, got ${JSON.stringify(text)}`);
+  return protocolNumber(r.right);
+};
+
+const parsePort = (flag: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw usageError(`${flag}: expected a port 1-65535, got ${JSON.stringify(text)}`);
+  return n;
+};
+
+/** `ns/name` of an endpoint, or an IP address; endpoints answer with their first address of `family` if given. */
+const resolveAddress = (state: ClusterState, flag: string, text: string, family?: 4 | 6): Ip => {
+  const ip = parseIp(text);
+  if (E.isRight(ip)) return ip.right;
+  const ep = state.endpoints.get(text);
+  if (!ep) {
+    const host = state.hosts.get(text);
+    const hostIp = host && (family === 6 ? host.ipv6 ?? host.ipv4 : host.ipv4 ?? host.ipv6);
+    if (hostIp) return cidrAddress(hostIp);
+    throw new CliError(ExitCode.Failed, `${flag}: ${JSON.stringify(text)} is neither an IP address, an endpoint (namespace/name) nor a host`);
+  }
+  const pick = ep.ips.find((a) => family === undefined || familyOf(a) === family) ?? ep.ips[0];
+  if (!pick) throw new CliError(ExitCode.Failed, `${flag}: endpoint ${text} has no IP address`);
+  return pick;
+};
+
+const describeEnd = (state: ClusterState, ip: Ip): string => {
+  const key = state.ipOwners.get(ip);
+  return key ? `${key} (${ip})` : ip;
+};
+
+function registerCompile(program: Command, ctx: CliContext): void {
+  program
+    .command('compile')
+    .description("print a host's datapath snapshot: nftables, routes, BIRD config, sysctls")
+    .requiredOption('--host <name>', 'the host to compile for')
+    .addOption(atOption())
+    .addOption(new Option('-o, --output <format>', 'what to print').choices(['json', 'nft', 'bird', 'routes', 'sysctls', 'hash']).default('json'))
+    .addOption(new Option('--endpoint-to-host <action>', 'what happens to workload traffic to its own host after egress policy').choices(['Drop', 'Accept']).default('Drop'))
+    .action(async (opts: { host: string; at?: string; output: string; endpointToHost: 'Drop' | 'Accept' }) => {
+      const { state } = await ctx.loadState(ctx.openLog({ mustExist: true }), opts.at);
+      const snap = compileHost(state, opts.host, { endpointToHostAction: opts.endpointToHost });
+      if (E.isLeft(snap)) throw new CliError(ExitCode.Failed, `host ${opts.host} does not exist (hosts: ${snap.left.known.join(', ') || 'none'})`);
+      const s = snap.right;
+      switch (opts.output) {
+        case 'json':
+          ctx.out(`${JSON.stringify({ ...s, hash: snapshotHash(s) }, null, 2)}\n`);
+          return;
+        case 'nft': {
+          const doc = decodeNftDocument(s.nftables);
+          if (E.isLeft(doc)) throw new CliError(ExitCode.Internal, 'the compiled ruleset does not decode', doc.left);
+          ctx.out(renderNftText(doc.right));
+          return;
+        }
+        case 'bird':
+          ctx.out(s.bird);
+          return;
+        case 'routes':
+          for (const r of s.routes) ctx.out(`${r.type === 'blackhole' ? 'blackhole ' : ''}${r.dst}${r.dev ? ` dev ${r.dev}` : ''} proto ${r.protocol} scope ${r.scope}\n`);
+          return;
+        case 'sysctls':
+          for (const x of s.sysctls) ctx.out(`${x.key} = ${x.value}\n`);
+          return;
+        case 'hash':
+          ctx.out(`${snapshotHash(s)}\n`);
+      }
+    });
+}
+
+function registerTrace(program: Command, ctx: CliContext): void {
+  program
+    .command('trace')
+    .description('follow one packet through every host it crosses and say which rule decided (exit 0 allowed, 1 denied)')
+    .requiredOption('--from <src>', 'source: namespace/name of an endpoint, a host name, or an IP')
+    .requiredOption('--to <dst>', 'destination: namespace/name of an endpoint, a host name, or an IP')
+    .requiredOption('--protocol <p>', 'TCP, UDP, SCTP, ICMP, ICMPv6 or a number')
+    .option('--port <n>', 'destination port (TCP, UDP, SCTP)')
+    .option('--source-port <n>', 'source port', String(MATRIX_SOURCE_PORT))
+    .option('--icmp-type <n>', 'ICMP type (default: echo request)')
+    .option('--icmp-code <n>', 'ICMP code', '0')
+    .option('--family <4|6>', 'address family to use for endpoints with both')
+    .addOption(atOption())
+    .addOption(engineOption())
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts: Record<string, string | undefined> & { engine: Engine; output: 'text' | 'json' }) => {
+      const { state } = await ctx.loadState(ctx.openLog({ mustExist: true }), opts.at);
+      const protocol = parseProtocol(opts.protocol!);
+      const family = opts.family === undefined ? undefined : opts.family === '4' ? 4 : opts.family === '6' ? 6 : (() => { throw usageError('--family: expected 4 or 6'); })();
+      const src = resolveAddress(state, '--from', opts.from!, family);
+      const dst = resolveAddress(state, '--to', opts.to!, family ?? familyOf(src));
+      if (familyOf(src) !== familyOf(dst)) throw usageError(`--from ${src} and --to ${dst} are of different address families`);
+      const ported = protocol === 6 || protocol === 17 || protocol === 132 || protocol === 136;
+      const icmp = protocol === 1 || protocol === 58;
+      if (ported && opts.port === undefined) throw usageError('--port is required for TCP, UDP and SCTP');
+      const packet: Packet = {
+        src, dst, protocol,
+        ...(ported ? { srcPort: parsePort('--source-port', opts.sourcePort), dstPort: parsePort('--port', opts.port) } : {}),
+        ...(icmp ? { icmpType: Number(opts.icmpType ?? (protocol === 1 ? 8 : 128)), icmpCode: Number(opts.icmpCode ?? 0) } : {}),
+      };
+      const head = `${describeEnd(state, src)} → ${describeEnd(state, dst)} ${opts.protocol!.toUpperCase()}${packet.dstPort ? ` port ${packet.dstPort}` : ''}${state.offset > 0 ? ` after event ${state.offset - 1}` : " (empty log)"}`;
+      let allowed: boolean;
+      if (opts.engine === 'reference') {
+        const v = evaluate(state, packet);
+        allowed = v.allowed;
+        if (opts.output === 'json') ctx.out(`${JSON.stringify({ engine: 'reference', packet, ...v }, null, 2)}\n`);
+        else ctx.out([head, ...explainVerdict(v).map((l) => `  ${l}`), v.allowed ? 'ALLOWED' : 'DENIED', ''].join('\n'));
+      } else {
+        const v = new CompiledEngine(state).verdict(packet);
+        if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
+        allowed = v.right.allowed;
+        if (opts.output === 'json') ctx.out(`${JSON.stringify({ engine: 'compiled', packet, ...v.right }, null, 2)}\n`);
+        else {
+          const lines = [head];
+          if (v.right.route !== 'hops') lines.push(`  ${v.right.route === 'same-endpoint' ? 'same endpoint: the packet never leaves the workload' : 'from a host to its own workload: always allowed'}`);
+          for (const h of v.right.hops)
+            lines.push(`  host ${h.host} ${h.hook} ${h.iifname} → ${h.oifname ?? 'local'}: ${h.allowed ? 'accept' : 'drop'} — decided by "${h.decidedBy}"`, `    chains: ${h.path.join(' → ')}`, ...h.logs.map((l) => `    log: ${l}`));
+          lines.push(allowed ? 'ALLOWED' : 'DENIED', '');
+          ctx.out(lines.join('\n'));
+        }
+      }
+      if (!allowed) ctx.setExitCode(ExitCode.Failed);
+    });
+}
+
+function registerReachability(program: Command, ctx: CliContext): void {
+  program
+    .command('reachability')
+    .description('the allow matrix between all workload endpoints (source row → destination column)')
+    .requiredOption('--protocol <p>', 'TCP, UDP, SCTP, ICMP, ICMPv6 or a number')
+    .option('--port <n>', 'destination port (TCP, UDP, SCTP)')
+    .addOption(atOption())
+    .addOption(engineOption())
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { protocol: string; port?: string; at?: string; engine: Engine; output: 'table' | 'json' }) => {
+      const { state } = await ctx.loadState(ctx.openLog({ mustExist: true }), opts.at);
+      const protocol = parseProtocol(opts.protocol);
+      const port = parsePort('--port', opts.port);
+      if ([6, 17, 132, 136].includes(protocol) && port === undefined) throw usageError('--port is required for TCP, UDP and SCTP');
+      const matrix = reachability(state, protocol, port, opts.engine);
+      if (opts.output === 'json') {
+        ctx.out(`${JSON.stringify(matrix, null, 2)}\n`);
+        return;
+      }
+      const keys = Object.keys(matrix);
+      ctx.out(renderTable(['FROM \\ TO', ...keys], keys.map((k) => [k, ...keys.map((j) => (matrix[k]![j] ? 'yes' : '-'))])));
+    });
+}
+
+/** The matrix by either engine: an endpoint to itself is always allowed; endpoints sharing no family cannot talk. */
+export const reachability = (state: ClusterState, protocol: number, port: number | undefined, engine: Engine): Record<string, Record<string, boolean>> => {
+  const eps = [...state.endpoints.values()].filter((e) => e.ips.length > 0).sort((a, b) => (a.key < b.key ? -1 : 1));
+  const compiled = engine === 'compiled' ? new CompiledEngine(state) : undefined;
+  const out: Record<string, Record<string, boolean>> = {};
+  for (const a of eps) {
+    const row: Record<string, boolean> = {};
+    for (const b of eps) {
+      if (a.key === b.key) { row[b.key] = true; continue; }
+      const src = a.ips.find((ip) => b.ips.some((x) => familyOf(x) === familyOf(ip)));
+      const dst = src && b.ips.find((x) => familyOf(x) === familyOf(src));
+      if (!src || !dst) { row[b.key] = false; continue; }
+      const ported = protocol === 6 || protocol === 17 || protocol === 132 || protocol === 136;
+      const packet: Packet = {
+        src, dst, protocol,
+        ...(ported ? { srcPort: MATRIX_SOURCE_PORT, dstPort: port ?? 80 } : {}),
+        ...(protocol === 1 ? { icmpType: 8, icmpCode: 0 } : protocol === 58 ? { icmpType: 128, icmpCode: 0 } : {}),
+      };
+      if (compiled) {
+        const v = compiled.verdict(packet);
+        if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
+        row[b.key] = v.right.allowed;
+      } else row[b.key] = evaluate(state, packet).allowed;
+    }
+    out[a.key] = row;
+  }
+  return out;
+};
 
 export function registerCompileCommands(program: Command, ctx: CliContext): void {
-  void program;
-  void ctx;
+  registerCompile(program, ctx);
+  registerTrace(program, ctx);
+  registerReachability(program, ctx);
 }

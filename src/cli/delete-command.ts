@@ -75,12 +75,14 @@ async function runDelete(ctx: CliContext, kind: string | undefined, names: strin
   const drafts = ordered.map((t) => newDraft(actor, { type: 'remove', kind: t.info.id, key: t.key }, now));
   const result = opts.dryRun ? simulateEvents(state, drafts) : await appendEvents(log, state, drafts);
   const suffix = opts.dryRun ? ' (dry run)' : '';
+  const outcomeOf = new Map(ordered.map((t, i) => [t, result.outcomes[i]!]));
   let rejected = 0;
-  ordered.forEach((t, i) => {
-    const why = result.outcomes[i]!.rejected;
+  // Reported in input order, like apply, whatever order the events went in.
+  for (const t of present) {
+    const why = outcomeOf.get(t)!.rejected;
     if (why !== undefined) rejected++;
     ctx.out(`${resourceRef(t.info, t.key)} ${why === undefined ? 'deleted' : `rejected: ${why}`}${suffix}\n`);
-  });
+  }
   if (rejected > 0)
     throw new CliError(ExitCode.Failed, `${rejected} of ${drafts.length} deletion${drafts.length === 1 ? '' : 's'} ${opts.dryRun ? 'would be' : rejected === 1 ? 'was' : 'were'} rejected by the fold`);
 }

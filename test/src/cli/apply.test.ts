@@ -80,10 +80,11 @@ describe('foldnet apply', () => {
   test('a directory applies its .yaml/.yml/.json files in name order; a List spreads into its items; - reads stdin', () =>
     withWorkspace(async (ws) => {
       ws.write('b.yml', endpointYaml('b', '10.2.0.2'));
-      ws.write('a.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [JSON.parse(JSON.stringify({
+      const a = {
         apiVersion: 'foldnet.io/v1', kind: 'WorkloadEndpoint', metadata: { namespace: 'demo', name: 'a' },
         spec: { host: 'host-1', interfaceName: 'cali-a', ipNetworks: ['10.2.0.1/32'] },
-      }))] }));
+      };
+      ws.write('a.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [a] }));
       ws.write('notes.txt', 'not a resource');
       const r = await ws.run(['apply', '-f', '.']);
       assert.equal(r.code, 0, said(r));
