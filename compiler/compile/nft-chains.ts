@@ -110,7 +110,7 @@ export const endpointChains = (ctx: RuleContext, ep: EndpointModel, toHost: Endp
       {
         name: N.endpointChain(ep.interfaceName, 'to-host'),
         rules: [
-          { expr: [X.eq(X.meta('l4proto'), 17), X.eq(X.payload('th', 'dport'), 67), X.accept], comment: N.comment(`${mine} to host: DHCP`) },
+          { expr: [X.eq(X.meta('l4proto'), 17), X.eq(X.payload('udp', 'dport'), 67), X.accept], comment: N.comment(`${mine} to host: DHCP`) },
           {
             expr: [X.eq(X.meta('l4proto'), 58), X.eq(X.payload('icmpv6', 'type'), X.anonSet([133, 134, 135, 136])), X.accept],
             comment: N.comment(`${mine} to host: ICMPv6 neighbour and router discovery`),

@@ -68,6 +68,10 @@ const namedPortSet = (ctx: RuleContext, scope: Scope, name: string, proto: numbe
   }));
 };
 
+/** nft merges adjacent `th sport`/`th dport` matches into a raw payload match; protocol headers keep them apart. */
+const PORT_HEADER: Record<number, string> = { 6: 'tcp', 17: 'udp', 132: 'sctp' };
+const portHeader = (rule: Rule): string => PORT_HEADER[protocolNumber(rule.protocol!)] ?? 'th';
+
 const portValue = (p: PortSpec): unknown => (p.kind === 'number' ? p.port : p.kind === 'range' ? X.range(p.from, p.to) : undefined);
 const portsRight = (ports: readonly PortSpec[]): unknown => {
   const values = ports.map(portValue);
@@ -80,11 +84,16 @@ const portAlternatives = (ctx: RuleContext, rule: Rule, side: 'source' | 'destin
   const field = side === 'source' ? 'sport' : 'dport';
   const alts: Alt[] = [];
   const ports = e?.ports ?? [];
-  if (ports.length === 0) return [[]];
+  // notPorts holds numbers and ranges only (the codec refuses names there): one negated match, on every alternative.
+  const notPorts = e?.notPorts ?? [];
+  const not: Alt = notPorts.length > 0 ? [X.ne(X.payload(portHeader(rule), field), portsRight(notPorts))] : [];
+  if (ports.length === 0) return [not];
   const numeric = ports.filter((p) => p.kind !== 'name');
-  if (numeric.length > 0) alts.push([X.eq(X.payload('th', field), portsRight(numeric))]);
+  if (numeric.length > 0) alts.push([X.eq(X.payload(portHeader(rule), field), portsRight(numeric)), ...not]);
   const proto = protocolNumber(rule.protocol!);
-  const scope = ruleScope(ctx.namespace, e?.selector, e?.namespaceSelector);
+  // A named port belongs to whichever endpoint the packet is for; only a selector on this side narrows that.
+  const narrowed = e?.selector !== undefined || e?.namespaceSelector !== undefined;
+  const scope: Scope = narrowed ? ruleScope(ctx.namespace, e?.selector, e?.namespaceSelector) : { kind: 'any', selector: 'all()' };
   for (const p of ports) {
     if (p.kind !== 'name') continue;
     const numbers = new Set<number>();
@@ -92,7 +101,7 @@ const portAlternatives = (ctx: RuleContext, rule: Rule, side: 'source' | 'destin
       for (const np of ep.ports) if (np.name === p.name && np.protocol === proto) numbers.add(np.port);
     for (const n of [...numbers].sort((a, b) => a - b)) {
       const set = namedPortSet(ctx, scope, p.name, proto, n, family);
-      alts.push([X.eq(X.ipField(family, side === 'source' ? 'saddr' : 'daddr'), X.setRef(set)), X.eq(X.payload('th', field), n)]);
+      alts.push([X.eq(X.ipField(family, side === 'source' ? 'saddr' : 'daddr'), X.setRef(set)), X.eq(X.payload(portHeader(rule), field), n), ...not]);
     }
   }
   return alts.length > 0 ? alts : undefined;
@@ -150,11 +159,11 @@ export const ruleMatches = (ctx: RuleContext, rule: Rule): Alt[] => {
   if (rule.protocol !== undefined) base.push(X.eq(X.meta('l4proto'), protocolNumber(rule.protocol)));
   if (rule.notProtocol !== undefined) base.push(X.ne(X.meta('l4proto'), protocolNumber(rule.notProtocol)));
   const protoFamily = familyOfProtocol(rule);
-  const families: Family[] = !namesAddresses(rule) ? [] : ([4, 6] as Family[]).filter(
+  const familySpecific = namesAddresses(rule) || protoFamily !== undefined;
+  const families: Family[] = !familySpecific ? [] : ([4, 6] as Family[]).filter(
     (f) => (rule.ipVersion === undefined || rule.ipVersion === f) && (protoFamily === undefined || protoFamily === f),
   );
   if (families.length === 0) {
-    if (rule.ipVersion !== undefined || protoFamily !== undefined) return [];
     if (rule.protocol !== undefined && !PORTED.has(protocolNumber(rule.protocol)) && (rule.source?.ports || rule.destination?.ports)) return [];
     const src = portAlternatives(ctx, rule, 'source', 4) ?? [];
     const dst = portAlternatives(ctx, rule, 'destination', 4) ?? [];
@@ -168,7 +177,8 @@ export const ruleMatches = (ctx: RuleContext, rule: Rule): Alt[] => {
     const srcPorts = portAlternatives(ctx, rule, 'source', f);
     const dstPorts = portAlternatives(ctx, rule, 'destination', f);
     if (!srcPorts || !dstPorts) continue;
-    const guard = src.length + dst.length === 0 ? [X.nfproto(f)] : [];
+    // ICMP and ICMPv6 already pin the family (nft lists `meta nfproto` away before them), as do address matches.
+    const guard = src.length + dst.length === 0 && protoFamily === undefined ? [X.nfproto(f)] : [];
     const head: Alt = [...guard, ...base, ...src, ...dst];
     out.push(...cross(cross(cross([head], srcPorts), dstPorts), icmpAlternatives(rule, f)));
   }

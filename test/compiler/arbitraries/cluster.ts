@@ -19,6 +19,9 @@ const NETS6 = ['fd10::/64', 'fd10::4/126', '::/0', 'fd30::/32'];
 const PORTS: Array<number | string> = [80, 443, '1000:2000', 'http', 'metrics', 53];
 
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+/** Present one time in `1 + absentWeight`: rule fields are rare, so rules stay general enough to match. */
+const rare = <T>(a: fc.Arbitrary<T>, absentWeight = 3) =>
+  fc.oneof({ weight: absentWeight, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
 const strip = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 const labels = fc.record({ app: opt(fc.constantFrom(...APPS)), tier: opt(fc.constantFrom(...TIERS)) }).map(strip);
@@ -28,13 +31,13 @@ const protocolArb = fc.constantFrom<string | undefined>(undefined, 'TCP', 'UDP',
 const entity = (ported: boolean, icmpOnly4: boolean | undefined) =>
   fc
     .record({
-      nets: opt(fc.subarray(icmpOnly4 === undefined ? [...NETS4, ...NETS6] : icmpOnly4 ? NETS4 : NETS6, { minLength: 1, maxLength: 2 })),
-      notNets: opt(fc.subarray([...NETS4, ...NETS6], { minLength: 1, maxLength: 2 })),
-      selector: opt(fc.constantFrom(...SELECTORS)),
-      notSelector: opt(fc.constantFrom(...SELECTORS)),
-      namespaceSelector: opt(fc.constantFrom(...NS_SELECTORS)),
-      ports: ported ? opt(fc.subarray(PORTS, { minLength: 1, maxLength: 3 })) : fc.constant(undefined),
-      notPorts: ported ? opt(fc.subarray(PORTS.filter((p) => typeof p === 'number' || p.includes(':')), { minLength: 1, maxLength: 2 })) : fc.constant(undefined),
+      nets: rare(fc.subarray(icmpOnly4 === undefined ? [...NETS4, ...NETS6] : icmpOnly4 ? NETS4 : NETS6, { minLength: 1, maxLength: 2 })),
+      notNets: rare(fc.subarray(icmpOnly4 === undefined ? [...NETS4, ...NETS6] : icmpOnly4 ? NETS4 : NETS6, { minLength: 1, maxLength: 2 })),
+      selector: rare(fc.constantFrom(...SELECTORS)),
+      notSelector: rare(fc.constantFrom(...SELECTORS)),
+      namespaceSelector: rare(fc.constantFrom(...NS_SELECTORS)),
+      ports: ported ? rare(fc.subarray(PORTS, { minLength: 1, maxLength: 3 })) : fc.constant(undefined),
+      notPorts: ported ? rare(fc.subarray(PORTS.filter((p) => typeof p === 'number' || p.includes(':')), { minLength: 1, maxLength: 2 })) : fc.constant(undefined),
     })
     .map(strip);
 
@@ -47,16 +50,19 @@ export const ruleArb = fc
     const version = protocol === 'ICMP' ? (ipVersion === undefined ? undefined : 4) : protocol === 'ICMPv6' ? (ipVersion === undefined ? undefined : 6) : ipVersion;
     return fc
       .record({
-        source: opt(entity(ported, family4)),
-        destination: opt(entity(ported, family4)),
-        icmp: icmp ? opt(fc.record({ type: fc.constantFrom(0, 8, 128, 129), code: opt(fc.constantFrom(0, 1)) }).map(strip)) : fc.constant(undefined),
-        notICMP: icmp ? opt(fc.record({ type: fc.constantFrom(0, 8, 128), code: opt(fc.constantFrom(0, 1)) }).map(strip)) : fc.constant(undefined),
-        notProtocol: protocol === undefined ? opt(fc.constantFrom('TCP', 'UDP')) : fc.constant(undefined),
+        source: rare(entity(ported, family4), 1),
+        destination: rare(entity(ported, family4), 1),
+        icmp: icmp ? rare(fc.record({ type: fc.constantFrom(0, 8, 128, 129), code: opt(fc.constantFrom(0, 1)) }).map(strip)) : fc.constant(undefined),
+        notICMP: icmp ? rare(fc.record({ type: fc.constantFrom(0, 8, 128), code: opt(fc.constantFrom(0, 1)) }).map(strip)) : fc.constant(undefined),
+        notProtocol: protocol === undefined ? rare(fc.constantFrom('TCP', 'UDP')) : fc.constant(undefined),
       })
       .map((r) => strip({ action, protocol, ipVersion: version, ...r }));
   });
 
-const rules = fc.array(ruleArb, { maxLength: 3 });
+/** Rule lists sometimes end in a bare Allow or Deny, so that evaluation often reaches a decision. */
+const rules = fc
+  .tuple(fc.array(ruleArb, { maxLength: 3 }), rare(fc.constantFrom('Allow', 'Deny', 'Pass'), 2))
+  .map(([rs, last]) => (last === undefined ? rs : [...rs, { action: last }]));
 
 const endpointArb = (i: number) =>
   fc
@@ -66,7 +72,7 @@ const endpointArb = (i: number) =>
       labels,
       v4: fc.boolean(),
       v6: fc.boolean(),
-      profiles: fc.subarray(['p1', 'p2', 'missing'], { maxLength: 2 }),
+      profiles: fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 6, arbitrary: fc.subarray(['p1', 'p2', 'missing'], { minLength: 1, maxLength: 2 }) }),
       ports: fc.subarray([{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'metrics', port: 9100, protocol: 'TCP' }, { name: 'http', port: 8080, protocol: 'UDP' }]).map((ps) =>
         ps.filter((p, j) => ps.findIndex((q) => q.name === p.name) === j),
       ),
@@ -156,7 +162,7 @@ const k8sPolicyArb = (i: number) =>
 /** A cluster as an ordered list of documents (hosts and tiers before what refers to them). */
 export const clusterDocs = fc
   .record({
-    nEndpoints: fc.integer({ min: 1, max: 6 }),
+    nEndpoints: fc.integer({ min: 2, max: 6 }),
     nPolicies: fc.integer({ min: 0, max: 4 }),
     nK8s: fc.integer({ min: 0, max: 2 }),
     prodNs: fc.subarray(NAMESPACES),
@@ -208,3 +214,36 @@ export const packetArb: fc.Arbitrary<GenPacket> = fc
       return fc.record({ icmpType: fc.constantFrom(0, 8, 128, 129, 135), icmpCode: fc.constantFrom(0, 1) }).map((p) => ({ ...base, ...p }));
     return fc.constant(base);
   });
+
+/** Addresses of the endpoints in a generated cluster's documents. */
+const endpointAddresses = (docs: readonly object[]): string[] =>
+  docs.flatMap((d) => {
+    const doc = d as { kind?: string; spec?: { ipNetworks?: string[] } };
+    return doc.kind === 'WorkloadEndpoint' ? (doc.spec?.ipNetworks ?? []).map((n) => n.split('/')[0]!) : [];
+  });
+
+/** Packets aimed at a cluster: mostly between its endpoints, sometimes from or to hosts and the outside. */
+export const packetsFor = (docs: readonly object[], maxLength = 25): fc.Arbitrary<GenPacket[]> => {
+  const eps = endpointAddresses(docs);
+  const pick = (v6: boolean, not?: string) => {
+    const all = eps.filter((a) => a.includes(':') === v6);
+    const mine = all.length > 1 && not !== undefined ? all.filter((a) => a !== not) : all;
+    const others = v6 ? ADDRESSES6 : ADDRESSES4;
+    return mine.length > 0 ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...mine) }, { weight: 1, arbitrary: fc.constantFrom(...others) }) : fc.constantFrom(...others);
+  };
+  const one = fc.boolean().chain((v6) =>
+    pick(v6).chain((src) => fc.record({ src: fc.constant(src), dst: pick(v6, src), proto: fc.constantFrom(6, 6, 17, 132, 1, 47) })).chain(({ src, dst, proto }) => {
+      const protocol = proto === 1 && v6 ? 58 : proto;
+      const base = { src, dst, protocol };
+      if (protocol === 6 || protocol === 17 || protocol === 132)
+        return fc.record({ srcPort: fc.constantFrom(80, 1500, 40000), dstPort: fc.constantFrom(80, 443, 1500, 8080, 9100, 53, 67) }).map((p) => ({ ...base, ...p }));
+      if (protocol === 1 || protocol === 58)
+        return fc.record({ icmpType: fc.constantFrom(0, 8, 128, 129, 135), icmpCode: fc.constantFrom(0, 1) }).map((p) => ({ ...base, ...p }));
+      return fc.constant(base);
+    }),
+  );
+  return fc.array(one, { minLength: 1, maxLength });
+};
+
+/** A cluster with packets aimed at it. */
+export const clusterWithPackets = clusterDocs.chain((docs) => packetsFor(docs).map((packets) => ({ docs, packets })));

@@ -1,0 +1,83 @@
+// A normalised nft document (normaliseDocument / normaliseListing) indexed by
+// object name, with the keys the diff compares: canonical JSON of a chain's
+// declaration and rules, of set elements, of map keys and verdicts. Equal keys
+// mean equal objects because both sides went through the same normalisation;
+// producing that normal form is compiler/nft/'s job, not this module's.
+import { canonicalJson } from '../hash/canonical';
+import type { NftChain, NftCommand, NftDocument, NftElem, NftMap, NftMapElem, NftRule, NftSet } from '../nft/schema';
+
+export interface IndexedMapElem { readonly elem: NftMapElem; readonly verdictKey: string }
+
+export interface NftIndex {
+  readonly chains: ReadonlyMap<string, NftChain>;
+  /** Rules by chain, in order (chains without rules map to []). */
+  readonly rules: ReadonlyMap<string, readonly NftRule[]>;
+  readonly sets: ReadonlyMap<string, NftSet>;
+  readonly maps: ReadonlyMap<string, NftMap>;
+  /** Set elements by canonical key. */
+  readonly setElems: ReadonlyMap<string, ReadonlyMap<string, NftElem>>;
+  /** Map elements by canonical key of their key. */
+  readonly mapElems: ReadonlyMap<string, ReadonlyMap<string, IndexedMapElem>>;
+}
+
+type Plain = Extract<NftCommand, { table: unknown } | { chain: unknown } | { set: unknown } | { map: unknown } | { rule: unknown }>;
+
+export const isPlainObject = (c: NftCommand): c is Plain => 'table' in c || 'chain' in c || 'set' in c || 'map' in c || 'rule' in c;
+
+/** The document's plain objects (a normalised document holds nothing else). */
+export const plainObjects = (doc: NftDocument): Plain[] => doc.nftables.filter(isPlainObject);
+
+export const hasTable = (doc: NftDocument | undefined): boolean => doc !== undefined && doc.nftables.some((c) => 'table' in c);
+
+export const indexDocument = (doc: NftDocument): NftIndex => {
+  const chains = new Map<string, NftChain>();
+  const rules = new Map<string, NftRule[]>();
+  const sets = new Map<string, NftSet>();
+  const maps = new Map<string, NftMap>();
+  const setElems = new Map<string, Map<string, NftElem>>();
+  const mapElems = new Map<string, Map<string, IndexedMapElem>>();
+  for (const c of doc.nftables) {
+    if ('chain' in c) {
+      chains.set(c.chain.name, c.chain);
+      if (!rules.has(c.chain.name)) rules.set(c.chain.name, []);
+    } else if ('rule' in c) {
+      const list = rules.get(c.rule.chain) ?? [];
+      list.push(c.rule);
+      rules.set(c.rule.chain, list);
+    } else if ('set' in c) {
+      sets.set(c.set.name, c.set);
+      setElems.set(c.set.name, new Map((c.set.elem ?? []).map((e) => [canonicalJson(e), e])));
+    } else if ('map' in c) {
+      maps.set(c.map.name, c.map);
+      mapElems.set(c.map.name, new Map((c.map.elem ?? []).map((e) => [canonicalJson(e[0]), { elem: e, verdictKey: canonicalJson(e[1]) }])));
+    }
+  }
+  return { chains, rules, sets, maps, setElems, mapElems };
+};
+
+/** What identifies a chain's kind: base chains are bound to a hook, type and priority that cannot change in place. */
+export const chainKindKey = (c: NftChain): string => (c.type === undefined ? 'regular' : `${c.type}/${c.hook}/${c.prio}`);
+
+export const chainPolicy = (c: NftChain): string | undefined => (c.type === undefined ? undefined : c.policy ?? 'accept');
+
+/** A set's or map's declaration apart from its elements: what `add` cannot change in place. */
+export const setKindKey = (s: NftSet | NftMap): string =>
+  `${'map' in s ? 'map' : 'set'}:${s.type}:${(s.flags ?? []).includes('interval') ? 'interval' : ''}`;
+
+export const rulesKey = (rules: readonly NftRule[]): string =>
+  canonicalJson(rules.map((r) => ({ expr: r.expr, comment: r.comment })));
+
+/** Names of chains a rule passes control to directly (jump, goto, anonymous vmap verdicts). */
+export const ruleTargets = (r: NftRule): string[] =>
+  r.expr.flatMap((s) => {
+    if ('jump' in s) return [s.jump.target];
+    if ('goto' in s) return [s.goto.target];
+    if ('vmap' in s && typeof s.vmap.data !== 'string')
+      return s.vmap.data.set.flatMap(([, v]) => ('jump' in v ? [v.jump.target] : 'goto' in v ? [v.goto.target] : []));
+    return [];
+  });
+
+export const verdictTarget = (e: NftMapElem): string | undefined => {
+  const v = e[1];
+  return 'jump' in v ? v.jump.target : 'goto' in v ? v.goto.target : undefined;
+};

@@ -1,0 +1,259 @@
+// The host agent's loop: fold the log, compile this host's snapshot, make the
+// kernel match it, and keep doing so as events arrive. Bursts of events cost
+// one compile and one apply (burst.ts); a snapshot whose hash did not change
+// applies nothing; a failed apply is retried with backoff after re-reading the
+// kernel; a periodic drift check repairs what others changed behind our back.
+// Kernel operations (sync, refresh, drift check) run one at a time. What the
+// kernel work is lies with the applier (KernelDriver); how the agent is
+// configured and started lies with run-agent.ts.
+import * as E from 'fp-ts/Either';
+import type { CompileError } from '../../compiler/compile/host';
+import { snapshotHash } from '../../compiler/compile/host';
+import type { HostSnapshot } from '../../compiler/compile/snapshot';
+import type { LoggedEvent } from '../../compiler/events/event';
+import { foldAll } from '../../compiler/fold/fold';
+import { type ClusterState, emptyState } from '../../compiler/fold/state';
+import type { EventLog } from '../log/event-log';
+import type { AgentState } from './agent-state-file';
+import { readBurst } from './burst';
+import type { Logger } from './json-logger';
+import type { AgentMetrics } from './metrics';
+import { TailBuffer } from './tail-buffer';
+
+/** What the agent needs from the applier. */
+export interface KernelDriver {
+  /** Re-reads the kernel, so the next sync plans against what is really there. */
+  refresh(): Promise<void>;
+  /** Makes the kernel equal to `desired`; `planSize` counts the changes it made. */
+  sync(desired: HostSnapshot): Promise<{ readonly ok: boolean; readonly error?: string; readonly planSize: number; readonly durationMs: number }>;
+  /** Reads the kernel, repairs what differs from the last applied snapshot; one line per repair. */
+  driftCheck(): Promise<{ readonly ok: boolean; readonly error?: string; readonly repairs: readonly string[] }>;
+}
+
+export interface AgentStateStore {
+  read(): Promise<AgentState | undefined>;
+  write(state: AgentState): Promise<void>;
+}
+
+export interface HostAgentOptions {
+  readonly host: string;
+  readonly log: EventLog;
+  readonly kernel: KernelDriver;
+  readonly store: AgentStateStore;
+  readonly logger: Logger;
+  readonly metrics: AgentMetrics;
+  readonly compile: (state: ClusterState) => E.Either<CompileError, HostSnapshot>;
+  /** Starts this host's BIRD, or finds it running; called once the config exists, and on each drift check. */
+  readonly ensureBird: () => Promise<{ readonly state: 'reused' | 'started'; readonly pid: number }>;
+  /** Whether a BIRD config has been written (BIRD cannot start without one). */
+  readonly birdConfigExists: () => Promise<boolean>;
+  readonly batchMs: number;
+  readonly driftIntervalMs: number;
+  /** First and longest pause before retrying a failed apply. */
+  readonly retryMs?: { readonly min: number; readonly max: number };
+  readonly now?: () => number;
+}
+
+const FOLD_PAGE = 1000;
+
+export class HostAgent {
+  private state: ClusterState = emptyState();
+  private applied: { offset: number; hash: string } | undefined;
+  private lastPersisted: number | undefined;
+  private retryAt: number | undefined;
+  private retryDelay: number;
+  private kernelQueue: Promise<unknown> = Promise.resolve();
+  private driftQueued = false;
+  private unknownHostReported = false;
+  private lastBirdPid: number | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly o: HostAgentOptions) {
+    this.now = o.now ?? Date.now;
+    this.retryDelay = o.retryMs?.min ?? 500;
+  }
+
+  /** The offset and hash last applied (for tests and status). */
+  get appliedState(): { readonly offset: number; readonly hash: string } | undefined {
+    return this.applied;
+  }
+
+  /** Runs until `signal` aborts; an apply in progress finishes and the applied offset is persisted first. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { log, logger, metrics, host } = this.o;
+    const saved = await this.o.store.read();
+    if (saved) metrics.setAppliedOffset(saved.offset);
+    logger.info('agent starting', { host, offset: saved?.offset, hash: saved?.hash });
+
+    const head = await log.head();
+    metrics.setLogHead(head);
+    const foldStart = this.now();
+    this.state = await this.foldTo(this.state, head);
+    logger.info('log folded', { offset: this.state.offset, foldMs: this.now() - foldStart });
+
+    // A BIRD left running by a previous agent keeps its routes while we re-sync.
+    if (await this.o.birdConfigExists()) await this.ensureBird();
+    await this.serial(() => this.o.kernel.refresh());
+    const first = await this.converge('start');
+    if (await this.o.birdConfigExists()) await this.ensureBird();
+    if (!first) this.retryAt = this.now(); // BIRD may have been what was missing
+
+    const drift = setInterval(() => void this.queueDriftCheck(), this.o.driftIntervalMs);
+    const tail = new TailBuffer(log, this.state.offset, signal, {
+      onRetry: (e) => logger.warn('log tail failed; resuming', { offset: this.state.offset, error: e }),
+    });
+    try {
+      while (!signal.aborted) {
+        const wait = this.retryAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, this.retryAt - this.now());
+        const events = await readBurst(tail, wait, {
+          batchMs: this.o.batchMs,
+          now: this.now,
+          head: async () => {
+            const h = await log.head();
+            metrics.setLogHead(h);
+            return h;
+          },
+        });
+        if (signal.aborted) break;
+        if (events.length > 0) this.state = this.foldEvents(this.state, events);
+        await this.step();
+      }
+    } finally {
+      clearInterval(drift);
+      await this.kernelQueue;
+      await this.persist();
+      logger.info('agent stopped', { offset: this.applied?.offset });
+    }
+  }
+
+  /** After new events (or when a retry is due): compile, and apply if the snapshot changed. */
+  private async step(): Promise<void> {
+    const retrying = this.retryAt !== undefined && this.now() >= this.retryAt;
+    const desired = this.compileNow();
+    if (desired === undefined) return;
+    if (!retrying && this.applied !== undefined && this.applied.hash === snapshotHash(desired)) {
+      // Nothing for this host in these events: the old snapshot is current at the new offset.
+      this.applied = { offset: this.state.offset, hash: this.applied.hash };
+      this.o.metrics.setAppliedOffset(this.state.offset);
+      await this.persist();
+      this.o.logger.info('snapshot unchanged', { offset: this.state.offset });
+      return;
+    }
+    if (retrying) await this.serial(() => this.o.kernel.refresh()).catch((e: unknown) => this.o.logger.warn('kernel refresh failed', { error: e }));
+    await this.converge(retrying ? 'retry' : 'events');
+  }
+
+  private compileNow(): HostSnapshot | undefined {
+    const r = this.o.compile(this.state);
+    if (E.isRight(r)) {
+      this.unknownHostReported = false;
+      return r.right;
+    }
+    if (!this.unknownHostReported) {
+      // Nothing to enforce for a host the log does not know; wait for its Host resource.
+      this.o.logger.warn('host not in the log; waiting', { offset: this.state.offset, host: this.o.host, known: r.left.known.join(',') });
+      this.unknownHostReported = true;
+    }
+    this.retryAt = undefined;
+    return undefined;
+  }
+
+  /** Applies the current snapshot; true when the kernel now matches it. */
+  private async converge(why: 'start' | 'events' | 'retry'): Promise<boolean> {
+    const desired = this.compileNow();
+    if (desired === undefined) return true;
+    const hash = snapshotHash(desired);
+    const { logger, metrics } = this.o;
+    let result: Awaited<ReturnType<KernelDriver['sync']>>;
+    try {
+      result = await this.serial(() => this.o.kernel.sync(desired));
+    } catch (e) {
+      result = { ok: false, error: e instanceof Error ? e.message : String(e), planSize: 0, durationMs: 0 };
+    }
+    metrics.observeApply(result.durationMs / 1000);
+    if (!result.ok) {
+      metrics.countApplyError();
+      const delay = this.retryDelay;
+      this.retryAt = this.now() + delay;
+      this.retryDelay = Math.min(delay * 2, this.o.retryMs?.max ?? 30_000);
+      logger.error('apply failed; will retry', { offset: desired.offset, planSize: result.planSize, applyMs: result.durationMs, error: result.error, retryInMs: delay, why });
+      return false;
+    }
+    this.retryAt = undefined;
+    this.retryDelay = this.o.retryMs?.min ?? 500;
+    this.applied = { offset: desired.offset, hash };
+    metrics.setAppliedOffset(desired.offset);
+    await this.persist();
+    logger.info(result.planSize === 0 ? 'kernel already current' : 'applied', { offset: desired.offset, planSize: result.planSize, applyMs: result.durationMs, hash, why });
+    return true;
+  }
+
+  private async queueDriftCheck(): Promise<void> {
+    if (this.driftQueued) return;
+    this.driftQueued = true;
+    try {
+      await this.serial(async () => {
+        if (await this.o.birdConfigExists()) await this.ensureBird();
+        // Before the first successful apply there is nothing to hold the kernel to.
+        if (this.applied === undefined) return;
+        const r = await this.o.kernel.driftCheck();
+        for (const repair of r.repairs) this.o.logger.warn('drift repaired', { offset: this.applied.offset, repair });
+        this.o.metrics.addDriftRepairs(r.repairs.length);
+        if (!r.ok) this.o.logger.error('drift check failed', { offset: this.applied.offset, error: r.error });
+      });
+    } catch (e) {
+      this.o.logger.error('drift check failed', { offset: this.applied?.offset, error: e });
+    } finally {
+      this.driftQueued = false;
+    }
+  }
+
+  private async ensureBird(): Promise<void> {
+    try {
+      const b = await this.o.ensureBird();
+      if (b.state === 'started') this.o.logger.info('bird started', { pid: b.pid });
+      else if (this.lastBirdPid !== b.pid) this.o.logger.info('bird already running; reusing it', { pid: b.pid });
+      this.lastBirdPid = b.pid;
+    } catch (e) {
+      this.o.logger.error('bird could not be started', { error: e });
+    }
+  }
+
+  private async persist(): Promise<void> {
+    const a = this.applied;
+    if (a === undefined || a.offset === this.lastPersisted) return;
+    try {
+      await this.o.store.write({ offset: a.offset, hash: a.hash, appliedAt: new Date(this.now()).toISOString() });
+      this.lastPersisted = a.offset;
+    } catch (e) {
+      this.o.logger.error('could not persist the agent state', { offset: a.offset, error: e });
+    }
+  }
+
+  /** Kernel operations one at a time, in call order; a failure does not block those after it. */
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const p = this.kernelQueue.then(f);
+    this.kernelQueue = p.catch(() => undefined);
+    return p;
+  }
+
+  private async foldTo(from: ClusterState, to: number): Promise<ClusterState> {
+    let state = from;
+    let page: LoggedEvent[] = [];
+    for await (const e of this.o.log.read(from.offset, to)) {
+      page.push(e);
+      if (page.length >= FOLD_PAGE) {
+        state = this.foldEvents(state, page);
+        page = [];
+      }
+    }
+    return this.foldEvents(state, page);
+  }
+
+  private foldEvents(state: ClusterState, events: readonly LoggedEvent[]): ClusterState {
+    const r = foldAll(events, state);
+    // The log hands out dense offsets; a gap means it lost our place, and only a restart re-reads it whole.
+    if (E.isLeft(r)) throw new Error(`the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
+    return r.right;
+  }
+}

@@ -1,0 +1,85 @@
+// Builds the demo topology in the kernel and tears it down: namespaces,
+// the host link, the workloads' veth pairs with their addresses and routes.
+// Everything foldnet itself manages — the host side's routes to workloads,
+// proxy ARP and forwarding sysctls, nftables, BIRD — is left to the agents.
+// Each host namespace also gets a dummy `upstream0` carrying its default
+// route: proxy ARP answers only for addresses the host has a route to (as a
+// real host does through its uplink), and a dummy swallows what has nowhere
+// to go instead of bouncing it between hosts.
+import { exec, execOk } from './exec';
+import { type DemoTopology, HOST_LINK, UPSTREAM, WORKLOAD_GATEWAY } from './topology';
+
+const ip = (args: readonly string[]): Promise<string> => execOk('ip', args);
+
+/** Every namespace the topology uses. */
+export const namespacesOf = (topo: DemoTopology): string[] => [...topo.hosts.map((h) => h.netns), ...topo.workloads.map((w) => w.netns)];
+
+/**
+ * Creates the namespaces and links; `created` receives each namespace as soon
+ * as it exists, so a caller can tear down whatever a failure left behind.
+ */
+export async function buildNetwork(topo: DemoTopology, created: (netns: string) => void): Promise<void> {
+  for (const ns of namespacesOf(topo)) {
+    await ip(['netns', 'add', ns]);
+    created(ns);
+    await ip(['-n', ns, 'link', 'set', 'lo', 'up']);
+  }
+  for (const h of topo.hosts) {
+    await ip(['-n', h.netns, 'link', 'add', UPSTREAM, 'type', 'dummy']);
+    await ip(['-n', h.netns, 'link', 'set', UPSTREAM, 'up']);
+    await ip(['-n', h.netns, 'route', 'add', 'default', 'dev', UPSTREAM]);
+  }
+  // The host link: one veth pair, so the demo takes one or two hosts.
+  if (topo.hosts.length === 2) {
+    const [a, b] = topo.hosts as [DemoTopology['hosts'][0], DemoTopology['hosts'][0]];
+    await ip(['link', 'add', 'name', HOST_LINK, 'netns', a.netns, 'type', 'veth', 'peer', 'name', HOST_LINK, 'netns', b.netns]);
+  } else if (topo.hosts.length > 2) {
+    throw new Error('the demo network joins at most two hosts');
+  }
+  for (const h of topo.hosts) {
+    if (topo.hosts.length < 2) break;
+    await ip(['-n', h.netns, 'addr', 'add', h.address, 'dev', HOST_LINK]);
+    await ip(['-n', h.netns, 'link', 'set', HOST_LINK, 'up']);
+  }
+  for (const w of topo.workloads) {
+    const host = topo.hosts.find((h) => h.name === w.host)!;
+    // Created directly in the two namespaces: the names never exist in the root namespace.
+    await ip(['link', 'add', 'name', w.hostInterface, 'netns', host.netns, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', w.netns]);
+    for (const a of w.ips) await ip(['-n', w.netns, 'addr', 'add', `${a}/${a.includes(':') ? 128 : 32}`, 'dev', 'eth0']);
+    await ip(['-n', w.netns, 'link', 'set', 'eth0', 'up']);
+    await ip(['-n', host.netns, 'link', 'set', w.hostInterface, 'up']);
+    await ip(['-n', w.netns, 'route', 'add', WORKLOAD_GATEWAY, 'dev', 'eth0', 'scope', 'link']);
+    await ip(['-n', w.netns, 'route', 'add', 'default', 'via', WORKLOAD_GATEWAY, 'dev', 'eth0']);
+  }
+}
+
+/**
+ * Kills every process still inside the namespaces (all started by this demo,
+ * since the names are unique to the run), then deletes them. Never throws:
+ * teardown must get as far as it can.
+ */
+export async function destroyNetwork(namespaces: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const ns of namespaces) {
+    const pids = await exec('ip', ['netns', 'pids', ns]).catch(() => undefined);
+    for (const pid of (pids?.stdout ?? '').split(/\s+/).filter((p) => /^\d+$/.test(p))) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  for (const ns of namespaces) {
+    const r = await exec('ip', ['netns', 'delete', ns]).catch((e: unknown) => ({ code: -1, stdout: '', stderr: String(e) }));
+    if (r.code !== 0 && !/No such file/.test(r.stderr)) problems.push(`ip netns delete ${ns}: ${r.stderr.trim()}`);
+  }
+  return problems;
+}
+
+/** The workload's first address (the demo's endpoints each have one IPv4). */
+export const addressOf = (w: { readonly ips: readonly string[] }): string => {
+  const a = w.ips[0];
+  if (a === undefined) throw new Error('workload without an address');
+  return a;
+};
