@@ -9,6 +9,9 @@
 //     or its namespace (labels that namespaceSelectors read);
 //   - changed a tier holding a policy that selects it (the tier's order decides
 //     when that policy runs).
+// Before the endpoint exists (or after it is gone) a step is judged against
+// `fallback`, the endpoint as the caller last knows it (the end of the range
+// it reads), so the policies and profiles it was created into count too.
 // Events that only change who may reach the endpoint through other endpoints'
 // policies are not "what applies to it" and are left out. Reading the log and
 // folding it is the shell's job; this looks at one step.
@@ -20,11 +23,11 @@ import { policyApplies } from '../policy/tiers';
 
 const ENDPOINT_KINDS = new Set(['WorkloadEndpoint', 'Pod']);
 
-const selects = (state: ClusterState, policy: PolicyModel | undefined, ep: EndpointModel | undefined): boolean =>
-  policy !== undefined && ep !== undefined && (policyApplies(state, policy, ep, 'ingress') || policyApplies(state, policy, ep, 'egress'));
+const selects = (state: ClusterState, policy: PolicyModel | undefined, ep: EndpointModel): boolean =>
+  policy !== undefined && (policyApplies(state, policy, ep, 'ingress') || policyApplies(state, policy, ep, 'egress'));
 
-const tierSelects = (state: ClusterState, tier: string, ep: EndpointModel | undefined): boolean =>
-  ep !== undefined && [...state.policies.values()].some((p) => p.tier === tier && selects(state, p, ep));
+const tierSelects = (state: ClusterState, tier: string, ep: EndpointModel): boolean =>
+  [...state.policies.values()].some((p) => p.tier === tier && selects(state, p, ep));
 
 /** Did the step `before` → `after` (folding `event`, which made `changes`) change what applies to endpoint `key`? */
 export const touchesEndpoint = (
@@ -33,11 +36,12 @@ export const touchesEndpoint = (
   event: LoggedEvent,
   changes: readonly Change[],
   key: string,
+  fallback?: EndpointModel,
 ): boolean => {
   if (ENDPOINT_KINDS.has(event.kind) && event.key === key) return true;
-  const epBefore = before.endpoints.get(key);
-  const epAfter = after.endpoints.get(key);
-  if (epBefore === undefined && epAfter === undefined) return false;
+  const epBefore = before.endpoints.get(key) ?? fallback;
+  const epAfter = after.endpoints.get(key) ?? fallback;
+  if (epBefore === undefined || epAfter === undefined) return false;
   return changes.some((c) => {
     switch (c.entity) {
       case 'endpoint':
@@ -45,9 +49,9 @@ export const touchesEndpoint = (
       case 'policy':
         return selects(before, c.before as PolicyModel | undefined, epBefore) || selects(after, c.after as PolicyModel | undefined, epAfter);
       case 'profile':
-        return (epBefore?.profiles.includes(c.key) ?? false) || (epAfter?.profiles.includes(c.key) ?? false);
+        return epBefore.profiles.includes(c.key) || epAfter.profiles.includes(c.key);
       case 'namespace':
-        return c.key === (epBefore ?? epAfter)!.namespace;
+        return c.key === epAfter.namespace;
       case 'tier':
         return tierSelects(before, c.key, epBefore) || tierSelects(after, c.key, epAfter);
       default:

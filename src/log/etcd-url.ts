@@ -7,16 +7,19 @@ import { LogError } from './event-log';
 
 export interface EtcdLocation {
   readonly endpoints: readonly Endpoint[];
-  /** Without a trailing slash, never empty: `/foldnet/prod`. */
+  /** Without a trailing slash, never empty: `/foldnet/prod` (default /foldnet). */
   readonly prefix: string;
   readonly tls?: boolean;
 }
 
+export const DEFAULT_ETCD_PREFIX = '/foldnet';
+
 export function parseEtcdUrl(url: string): EtcdLocation {
-  const m = /^etcd:\/\/([^/?#]+)(\/[^?#]*)(?:\?([^#]*))?$/i.exec(url.trim());
+  const m = /^etcd:\/\/([^/?#]+)(\/[^?#]*)?(?:\?([^#]*))?$/i.exec(url.trim());
   if (m === null) throw new LogError('unsupported-url', `log URL ${url}: expected etcd://HOST:PORT[,HOST:PORT...]/PREFIX`);
-  const prefix = decodeURIComponent(m[2]!).replace(/\/+$/, '');
-  if (prefix === '' || /\/\//.test(prefix)) {
+  const path = decodeURIComponent(m[2] ?? '').replace(/\/+$/, '');
+  const prefix = path === '' ? DEFAULT_ETCD_PREFIX : path;
+  if (/\/\//.test(prefix)) {
     throw new LogError('unsupported-url', `log URL ${url}: the key prefix must be a non-empty path like /foldnet/prod`);
   }
   const params = new URLSearchParams(m[3] ?? '');

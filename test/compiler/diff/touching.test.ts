@@ -1,0 +1,79 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as E from 'fp-ts/Either';
+import type { LoggedEvent } from '../../../compiler/events/event';
+import { fold } from '../../../compiler/fold/fold';
+import { emptyState } from '../../../compiler/fold/state';
+import type { EndpointModel } from '../../../compiler/model/types';
+import { touchesEndpoint } from '../../../compiler/diff/touching';
+import { probePorts } from '../../../compiler/diff/probe-ports';
+import { foldEvents, putEvents } from '../policy/build-state';
+import { namespace, networkPolicy, profile, tier, wep } from '../policy/docs';
+import { fixtureDocs } from '../../helpers/seed-demo';
+
+/** Offsets of the events that touch `key`, judging pre-creation events by the endpoint at the end. */
+const touching = (events: readonly LoggedEvent[], key: string): number[] => {
+  let s = emptyState();
+  const steps: Array<{ before: typeof s; after: typeof s; e: LoggedEvent; changes: readonly import('../../../compiler/fold/changes').Change[] }> = [];
+  for (const e of events) {
+    const r = fold(s, e);
+    if (E.isLeft(r)) throw new Error('out of order');
+    steps.push({ before: s, after: r.right.state, e, changes: r.right.changes });
+    s = r.right.state;
+  }
+  const fallback: EndpointModel | undefined = s.endpoints.get(key);
+  return steps.filter((x) => touchesEndpoint(x.before, x.after, x.e, x.changes, key, fallback)).map((x) => x.e.offset);
+};
+
+const seed = (): LoggedEvent[] => putEvents([...fixtureDocs('seed-demo.yaml'), ...fixtureDocs('seed-demo-open-a-to-c.yaml')]);
+
+describe('log --touching: what changed what applies to an endpoint', () => {
+  test('demo/c: its profile (defined before it existed), its own spec, and the policy selecting it', () => {
+    // 0-1 hosts, 2 pool, 3 profile default, 4 profile group-a, 5-9 endpoints a-e, 10 policy selecting c.
+    assert.deepEqual(touching(seed(), 'demo/c'), [4, 7, 10]);
+  });
+
+  test('demo/a: a policy whose rule names a as a source does not apply to a', () => {
+    assert.deepEqual(touching(seed(), 'demo/a'), [3, 5]);
+  });
+
+  test('a policy that stops selecting the endpoint counts, judged in the state before', () => {
+    const docs = [
+      profile('p', { ingress: [{ action: 'Allow' }] }),
+      wep('ns', 'w', { host: 'h', ips: ['10.0.0.1'], labels: { app: 'x' }, profiles: ['p'] }),
+      wep('ns', 'other', { host: 'h', ips: ['10.0.0.2'], labels: { app: 'y' } }),
+      networkPolicy('ns', 'np', { selector: "app == 'x'", ingress: [] }),
+      networkPolicy('ns', 'np', { selector: "app == 'y'", ingress: [] }),
+      networkPolicy('ns', 'np', { selector: "app == 'y'", ingress: [{ action: 'Allow' }] }),
+      namespace('ns', { env: 'prod' }),
+      namespace('elsewhere', { env: 'prod' }),
+      tier('t', 5),
+    ];
+    const events = putEvents(docs);
+    assert.deepEqual(touching(events, 'ns/w'), [0, 1, 3, 4, 6]);
+    assert.deepEqual(touching(events, 'ns/other'), [2, 4, 5, 6]);
+    foldEvents(events);
+  });
+});
+
+describe('what-if probe ports', () => {
+  test('the ports a changed policy names, before and after, with named ports resolved', () => {
+    const base = fixtureDocs('seed-demo.yaml');
+    const before = foldEvents(putEvents(base));
+    const after = foldEvents(putEvents(fixtureDocs('seed-demo-open-a-to-c.yaml'), base.length), before);
+    assert.deepEqual(probePorts(before, after), { probes: [{ protocol: 6, port: 80 }], fromChange: true });
+    const named = foldEvents(
+      putEvents([networkPolicy('demo', 'n', { selector: 'all()', ingress: [{ action: 'Allow', protocol: 'TCP', destination: { ports: ['http', '1000:2000'] } }, { action: 'Allow', protocol: 'ICMP' }] })], before.offset),
+      before,
+    );
+    assert.deepEqual(probePorts(before, named).probes, [{ protocol: 1 }, { protocol: 6, port: 80 }, { protocol: 6, port: 1000 }, { protocol: 6, port: 2000 }]);
+  });
+
+  test('a change naming no ports probes the ports every policy and profile names', () => {
+    const base = [...fixtureDocs('seed-demo.yaml'), ...fixtureDocs('seed-demo-open-a-to-c.yaml')];
+    const before = foldEvents(putEvents(base));
+    const after = foldEvents(putEvents([wep('demo', 'f', { host: 'host-1', ips: ['192.168.1.6'] })], base.length), before);
+    // The profiles allow every protocol (probed as TCP 80); the policy names TCP 80.
+    assert.deepEqual(probePorts(before, after), { probes: [{ protocol: 6, port: 80 }], fromChange: false });
+  });
+});
