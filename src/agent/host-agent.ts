@@ -13,6 +13,7 @@ import type { HostSnapshot } from '../../compiler/compile/snapshot';
 import type { LoggedEvent } from '../../compiler/events/event';
 import { foldAll } from '../../compiler/fold/fold';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
+import { performance } from 'node:perf_hooks';
 import type { EventLog } from '../log/event-log';
 import type { AgentState } from './agent-state-file';
 import { readBurst } from './burst';
@@ -24,10 +25,10 @@ import { TailBuffer } from './tail-buffer';
 export interface KernelDriver {
   /** Re-reads the kernel, so the next sync plans against what is really there. */
   refresh(): Promise<void>;
-  /** Makes the kernel equal to `desired`; `planSize` counts the changes it made. */
-  sync(desired: HostSnapshot): Promise<{ readonly ok: boolean; readonly error?: string; readonly planSize: number; readonly durationMs: number }>;
-  /** Reads the kernel, repairs what differs from the last applied snapshot; one line per repair. */
-  driftCheck(): Promise<{ readonly ok: boolean; readonly error?: string; readonly repairs: readonly string[] }>;
+  /** Makes the kernel equal to `desired`; `planSize` counts the changes it made, `summary` names them. */
+  sync(desired: HostSnapshot): Promise<{ readonly ok: boolean; readonly error?: string; readonly planSize: number; readonly summary?: string }>;
+  /** Reads the kernel and repairs what differs from the last applied snapshot: one line per repair, `repairCount` objects changed. */
+  driftCheck(): Promise<{ readonly ok: boolean; readonly error?: string; readonly repairs: readonly string[]; readonly repairCount: number }>;
 }
 
 export interface AgentStateStore {
@@ -165,18 +166,21 @@ export class HostAgent {
     const hash = snapshotHash(desired);
     const { logger, metrics } = this.o;
     let result: Awaited<ReturnType<KernelDriver['sync']>>;
+    // Timed here, around the whole sync (kernel read and plan included): what a change waits for.
+    const started = performance.now();
     try {
       result = await this.serial(() => this.o.kernel.sync(desired));
     } catch (e) {
-      result = { ok: false, error: e instanceof Error ? e.message : String(e), planSize: 0, durationMs: 0 };
+      result = { ok: false, error: e instanceof Error ? e.message : String(e), planSize: 0 };
     }
-    metrics.observeApply(result.durationMs / 1000);
+    const applyMs = Math.round((performance.now() - started) * 100) / 100;
+    metrics.observeApply(applyMs / 1000);
     if (!result.ok) {
       metrics.countApplyError();
       const delay = this.retryDelay;
       this.retryAt = this.now() + delay;
       this.retryDelay = Math.min(delay * 2, this.o.retryMs?.max ?? 30_000);
-      logger.error('apply failed; will retry', { offset: desired.offset, planSize: result.planSize, applyMs: result.durationMs, error: result.error, retryInMs: delay, why });
+      logger.error('apply failed; will retry', { offset: desired.offset, planSize: result.planSize, applyMs, error: result.error, retryInMs: delay, why });
       return false;
     }
     this.retryAt = undefined;
@@ -184,7 +188,7 @@ export class HostAgent {
     this.applied = { offset: desired.offset, hash };
     metrics.setAppliedOffset(desired.offset);
     await this.persist();
-    logger.info(result.planSize === 0 ? 'kernel already current' : 'applied', { offset: desired.offset, planSize: result.planSize, applyMs: result.durationMs, hash, why });
+    logger.info(result.planSize === 0 ? 'kernel already current' : 'applied', { offset: desired.offset, planSize: result.planSize, applyMs, changes: result.summary, hash, why });
     return true;
   }
 
@@ -198,7 +202,8 @@ export class HostAgent {
         if (this.applied === undefined) return;
         const r = await this.o.kernel.driftCheck();
         for (const repair of r.repairs) this.o.logger.warn('drift repaired', { offset: this.applied.offset, repair });
-        this.o.metrics.addDriftRepairs(r.repairs.length);
+        this.o.metrics.addDriftRepairs(r.repairCount);
+        if (r.repairCount > 0) this.o.logger.warn('drift check repaired the kernel', { offset: this.applied.offset, planSize: r.repairCount });
         if (!r.ok) this.o.logger.error('drift check failed', { offset: this.applied.offset, error: r.error });
       });
     } catch (e) {

@@ -1,11 +1,14 @@
 // Folding the log into a ClusterState from the shell: stream events in pages
 // and fold each page with the pure `foldAll`. `--at` picks a past point, as
 // an offset (state after that event) or an RFC 3339 time (state after the
-// last event at or before it). What to show of the state is the commands' job.
+// last event at or before it). The replay starts from the nearest valid
+// checkpoint at or before the point and writes checkpoints as it folds past
+// them (src/checkpoint/). What to show of the state is the commands' job.
 import * as E from 'fp-ts/Either';
 import type { LoggedEvent } from '../../compiler/events/event';
 import { foldAll } from '../../compiler/fold/fold';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
+import { replayWithCheckpoints } from '../checkpoint/store-for-log';
 import type { EventLog } from '../log/event-log';
 import { canonicalTime } from '../log/log-time';
 import { CliError, ExitCode, usageError } from './cli-error';
@@ -58,5 +61,5 @@ export async function resolveAt(log: EventLog, at: string, head: number): Promis
 export async function loadState(log: EventLog, at?: string): Promise<LoadedState> {
   const head = await log.head();
   const end = at === undefined ? head : await resolveAt(log, at, head);
-  return { state: await foldLog(log, emptyState(), end), end, head };
+  return { state: (await replayWithCheckpoints(log, end)).state, end, head };
 }

@@ -1,16 +1,33 @@
 // Turns the `--log` / FOLDNET_LOG string into an open EventLog: `file:PATH`,
-// `file:///abs/path` or a bare path open the embedded SQLite log; nothing at
-// all means ./.foldnet/log.db. Kafka and etcd URLs are recognised but not
-// served yet. Reading flags and environment is the CLI's job, not this one's.
+// `file:///abs/path` or a bare path open the embedded SQLite log (nothing at
+// all means ./.foldnet/log.db); `kafka://HOST:PORT[,…]/TOPIC[?…]` the Kafka
+// log (kafka-url.ts); `etcd://HOST:PORT[,…]/PREFIX[?tls=1]` the etcd log
+// (etcd-url.ts). Opening never touches the network: Kafka and etcd connect on
+// first use. Reading flags and environment (TLS, SASL: log-env.ts) is the
+// caller's job, not this one's.
 import { fileURLToPath } from 'node:url';
+import { EtcdLog, type EtcdLogOptions } from './etcd-log';
+import { type EtcdLocation, parseEtcdUrl } from './etcd-url';
 import { type EventLog, LogError } from './event-log';
+import { KafkaLog, type KafkaLogOptions } from './kafka-log';
+import { type KafkaLocation, parseKafkaUrl } from './kafka-url';
+import type { BackendSecurity } from './log-env';
 import { SqliteLog, type SqliteLogOptions } from './sqlite-log';
 
 export const DEFAULT_LOG_PATH = './.foldnet/log.db';
 
 export type LogLocation =
   | { readonly backend: 'file'; readonly path: string }
-  | { readonly backend: 'kafka' | 'etcd'; readonly url: string };
+  | { readonly backend: 'kafka'; readonly url: string; readonly kafka: KafkaLocation }
+  | { readonly backend: 'etcd'; readonly url: string; readonly etcd: EtcdLocation };
+
+/** Options for every backend; each takes its own part. SQLite's sit at the top level. */
+export interface OpenLogOptions extends SqliteLogOptions {
+  /** TLS and credentials, e.g. from backendSecurityFromEnv(process.env). */
+  readonly security?: BackendSecurity;
+  readonly kafka?: Omit<KafkaLogOptions, 'security'>;
+  readonly etcd?: Omit<EtcdLogOptions, 'security'>;
+}
 
 /** Where a log URL points, without opening anything; throws `unsupported-url`. */
 export function parseLogUrl(url: string | undefined): LogLocation {
@@ -23,25 +40,24 @@ export function parseLogUrl(url: string | undefined): LogLocation {
     if (path === '') throw new LogError('unsupported-url', `log URL ${text} names no file`);
     return { backend: 'file', path };
   }
-  if (scheme === 'kafka' || scheme === 'etcd') return { backend: scheme, url: text };
+  if (scheme === 'kafka') return { backend: 'kafka', url: text, kafka: parseKafkaUrl(text) };
+  if (scheme === 'etcd') return { backend: 'etcd', url: text, etcd: parseEtcdUrl(text) };
   throw new LogError(
     'unsupported-url',
-    `log URL ${text}: unknown scheme "${scheme}:" (use file:PATH, a path, kafka://... or etcd://...)`,
+    `log URL ${text}: unknown scheme "${scheme}:" (use file:PATH, a path, kafka://HOST:PORT/TOPIC or etcd://HOST:PORT/PREFIX)`,
   );
 }
 
-/** Opens the log `url` names; throws a LogError when it cannot. */
-export function openLog(url?: string, options: SqliteLogOptions = {}): EventLog {
+/** Opens the log `url` names; throws a LogError when the URL is bad. */
+export function openLog(url?: string, options: OpenLogOptions = {}): EventLog {
   const where = parseLogUrl(url);
   switch (where.backend) {
     case 'file':
       return new SqliteLog(where.path, options);
     case 'kafka':
+      return new KafkaLog(where.kafka, { ...options.kafka, ...(options.security?.kafka ? { security: options.security.kafka } : {}) });
     case 'etcd':
-      throw new LogError(
-        'unsupported-url',
-        `log URL ${where.url}: the ${where.backend} backend is not supported yet; use file:PATH`,
-      );
+      return new EtcdLog(where.etcd, { ...options.etcd, ...(options.security?.etcd ? { security: options.security.etcd } : {}) });
   }
 }
 

@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import { evaluate } from '../../../compiler/policy/reference';
-import { Decision } from '../../../compiler/policy/verdict';
-import { Packet } from '../../../compiler/policy/verdict';
-import { CompiledEngine } from '../../../compiler/trace/compiled-engine';
+import { Decision, Packet } from '../../../compiler/policy/verdict';
+import { CompiledEngine, CompiledVerdict } from '../../../compiler/trace/compiled-engine';
 import { Ip } from '../../../compiler/net/ip';
 import { ClusterState } from '../../../compiler/fold/state';
 import { clusterWithPackets, GenPacket } from '../arbitraries/cluster';
@@ -18,8 +17,8 @@ const RUNS = Number(process.env.FOLDNET_PROPERTY_RUNS ?? 150);
 
 const toPacket = (p: GenPacket): Packet => ({ ...p, src: p.src as Ip, dst: p.dst as Ip });
 
-/** The comment the compiled ruleset must show for a denial the reference explains with `d`. */
-const expectedDenialComment = (state: ClusterState, d: Decision, endpoint: string): RegExp | undefined => {
+/** The comment of the rule (or default) the compiled ruleset must show as deciding, for a reference decision `d`. */
+const expectedComment = (state: ClusterState, d: Decision, endpoint: string): RegExp | undefined => {
   switch (d.kind) {
     case 'rule': {
       if (d.policy.startsWith('profile:')) return new RegExp(`^profile ${esc(d.policy.slice(8))} ${d.direction} rule ${d.ruleIndex}$`);
@@ -41,57 +40,47 @@ const expectedDenialComment = (state: ClusterState, d: Decision, endpoint: strin
 };
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-test('compiled ruleset agrees with the reference evaluator on verdict and deciding rule', () => {
-  fc.assert(
-    fc.property(clusterWithPackets, ({ docs, packets }) => {
-      const state = stateFrom(docs);
-      const engine = new CompiledEngine(state);
-      for (const gp of packets) {
-        const packet = toPacket(gp);
-        const ref = evaluate(state, packet);
-        const got = engine.verdict(packet);
-        if (E.isLeft(got)) assert.fail(got.left);
-        const ctx = `packet ${JSON.stringify(gp)}\nreference: ${JSON.stringify(ref)}\ncompiled: ${JSON.stringify(got.right)}`;
-        assert.equal(got.right.allowed, ref.allowed, ctx);
-        if (!ref.allowed) {
-          const lastHop = ref.hops[ref.hops.length - 1];
-          const decision = ref.decision ?? lastHop?.decision;
-          const endpoint = lastHop?.endpoint ?? '';
-          const want = decision && expectedDenialComment(state, decision, endpoint);
-          const compiledHop = got.right.hops[got.right.hops.length - 1];
-          if (want && compiledHop) assert.match(compiledHop.decidedBy, want, ctx);
-        }
-      }
-    }),
-    { numRuns: RUNS },
-  );
-});
+type Check = (state: ClusterState, gp: GenPacket, ref: ReturnType<typeof evaluate>, got: CompiledVerdict, ctx: string) => void;
 
-test('compiled ruleset agrees with the reference evaluator hop by hop: each host decides alike, by the same rule', () => {
+/** Runs `check` on both engines' verdicts for every generated cluster and packet. */
+const forEveryVerdict = (check: Check): void =>
   fc.assert(
     fc.property(clusterWithPackets, ({ docs, packets }) => {
       const state = stateFrom(docs);
       const engine = new CompiledEngine(state);
       for (const gp of packets) {
-        const packet = toPacket(gp);
-        const ref = evaluate(state, packet);
-        const got = engine.verdict(packet);
+        const ref = evaluate(state, toPacket(gp));
+        const got = engine.verdict(toPacket(gp));
         if (E.isLeft(got)) assert.fail(got.left);
-        // Decisions taken outside the per-endpoint hops (same endpoint, host cases) are compared by verdict above.
-        if (ref.decision) continue;
-        const ctx = `packet ${JSON.stringify(gp)}\nreference: ${JSON.stringify(ref)}\ncompiled: ${JSON.stringify(got.right)}`;
-        // Two endpoints on one host share one forward pass in the kernel: compare the last hop of each host.
-        const refByHost = new Map(ref.hops.map((h) => [h.host, h]));
-        assert.equal(got.right.hops.length, refByHost.size, ctx);
-        for (const hop of got.right.hops) {
-          const r = refByHost.get(hop.host);
-          assert.ok(r, ctx);
-          assert.equal(hop.allowed, r.allowed, ctx);
-          const want = expectedDenialComment(state, r.decision, r.endpoint);
-          if (want) assert.match(hop.decidedBy, want, ctx);
-        }
+        check(state, gp, ref, got.right, `packet ${JSON.stringify(gp)}\nreference: ${JSON.stringify(ref)}\ncompiled: ${JSON.stringify(got.right)}`);
       }
     }),
     { numRuns: RUNS },
   );
-});
+
+test('compiled ruleset agrees with the reference evaluator on verdict and deciding rule', () =>
+  forEveryVerdict((state, _gp, ref, got, ctx) => {
+    assert.equal(got.allowed, ref.allowed, ctx);
+    if (ref.allowed) return;
+    const lastHop = ref.hops[ref.hops.length - 1];
+    const decision = ref.decision ?? lastHop?.decision;
+    const want = decision && expectedComment(state, decision, lastHop?.endpoint ?? '');
+    const compiledHop = got.hops[got.hops.length - 1];
+    if (want && compiledHop) assert.match(compiledHop.decidedBy, want, ctx);
+  }));
+
+test('compiled ruleset agrees with the reference evaluator hop by hop: each host decides alike, by the same rule', () =>
+  forEveryVerdict((state, _gp, ref, got, ctx) => {
+    // Decisions taken outside the per-endpoint hops (same endpoint, host cases) are compared by verdict above.
+    if (ref.decision) return;
+    // Two endpoints on one host share one forward pass in the kernel: compare the last hop of each host.
+    const refByHost = new Map(ref.hops.map((h) => [h.host, h]));
+    assert.equal(got.hops.length, refByHost.size, ctx);
+    for (const hop of got.hops) {
+      const r = refByHost.get(hop.host);
+      assert.ok(r, ctx);
+      assert.equal(hop.allowed, r.allowed, ctx);
+      const want = expectedComment(state, r.decision, r.endpoint);
+      if (want) assert.match(hop.decidedBy, want, ctx);
+    }
+  }));

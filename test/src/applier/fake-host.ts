@@ -21,8 +21,6 @@ export class FakeHost {
   ruleset: NftRuleset = emptyRuleset;
   /** Routes of protocol 88 by `dst dev` (blackholes: `dst`). */
   readonly routes = new Map<string, RouteModel>();
-  /** Routes of other protocols: never listed with `proto 88`, never touched. */
-  readonly foreignRoutes: string[] = ['10.5.0.0/16 dev eth0 proto static'];
   readonly files = new Map<string, string>();
   readonly devices = new Set<string>();
   readonly calls: string[] = [];
