@@ -27,6 +27,7 @@ import { type CliContext, type CliIo, createContext, type GlobalOptions } from '
 import { registerDeleteCommand } from './delete-command';
 import { registerGetCommand } from './get-command';
 import { registerLogCommand } from './log-command';
+import { registerPlanCommands } from './plan-commands';
 
 /** The version in the package.json above this file (source or dist tree). */
 function packageVersion(): string {
@@ -64,6 +65,7 @@ export function buildProgram(io: CliIo): { program: Command; ctx: CliContext } {
   registerGetCommand(program, ctx);
   registerLogCommand(program, ctx);
   registerCompileCommands(program, ctx);
+  registerPlanCommands(program, ctx);
   return { program, ctx };
 }
 
