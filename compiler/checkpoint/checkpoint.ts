@@ -16,11 +16,16 @@
 // that depends on Map iteration order can tell (see the report on
 // compiler/fold/entities.ts's rejection messages).
 //
+// Versioning: a checkpoint whose state has other fields than this code's
+// ClusterState is refused as foreign on its own; a change in what the fields
+// hold (a model gains a property) needs CHECKPOINT_VERSION bumped, and the
+// golden test in test/compiler/checkpoint/ fails until it is.
+//
 // Where checkpoints are kept and when they are written is the shell's business
 // (src/checkpoint/).
 import * as E from 'fp-ts/Either';
 import { Map as IMap } from 'immutable';
-import { ClusterState, stateHash } from '../fold/state';
+import { ClusterState, emptyState, stateHash } from '../fold/state';
 import { sha256Hex } from '../hash/canonical';
 import { decodeValueTree, encodeValueTree } from './value-codec';
 
@@ -69,9 +74,16 @@ export const encodeCheckpoint = (state: ClusterState, lastEventId: string | unde
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
-/** The fields every ClusterState has; a decoded tree lacking one is not a state of this version. */
-const MAP_FIELDS = ['resources', 'hosts', 'pools', 'endpoints', 'profiles', 'tiers', 'policies', 'bgpPeers', 'namespaces', 'ipOwners', 'rejections'];
-const STATE_FIELDS = ['offset', 'bgpConfig', ...MAP_FIELDS];
+/**
+ * The fields a ClusterState of this code has, and which are Maps: a checkpoint
+ * with any other set of fields was written by code with another state shape,
+ * whatever its version says, and is refused.
+ */
+const SHAPE = ((): { fields: string[]; maps: string[] } => {
+  const empty = emptyState() as unknown as Record<string, unknown>;
+  const fields = Object.keys(empty).sort();
+  return { fields, maps: fields.filter((f) => IMap.isMap(empty[f])) };
+})();
 
 const parseJson = (text: string): E.Either<CheckpointError, unknown> => {
   try {
@@ -100,9 +112,11 @@ export const decodeCheckpoint = (stored: { readonly sha256: string; readonly off
   if (E.isLeft(tree)) return E.left({ _tag: 'Malformed', reason: tree.left });
   const state = tree.right;
   if (!isRecord(state)) return E.left({ _tag: 'Malformed', reason: 'the state is not an object' });
-  const missing = STATE_FIELDS.filter((f) => !(f in state));
-  if (missing.length > 0) return E.left({ _tag: 'Malformed', reason: `the state lacks ${missing.join(', ')}` });
-  const notMaps = MAP_FIELDS.filter((f) => !IMap.isMap(state[f]));
+  const missing = SHAPE.fields.filter((f) => !(f in state));
+  const extra = Object.keys(state).filter((f) => !SHAPE.fields.includes(f));
+  if (missing.length + extra.length > 0)
+    return E.left({ _tag: 'ForeignFormat', format: `a state ${[...missing.map((f) => `without ${f}`), ...extra.map((f) => `with ${f}`)].join(', ')}`, version: doc.version });
+  const notMaps = SHAPE.maps.filter((f) => !IMap.isMap(state[f]));
   if (notMaps.length > 0) return E.left({ _tag: 'Malformed', reason: `${notMaps.join(', ')} should be maps` });
   if (state.offset !== stored.offset) return E.left({ _tag: 'OffsetMismatch', expected: stored.offset, got: Number(state.offset) });
   const restored = state as unknown as ClusterState;
@@ -118,7 +132,7 @@ export const explainCheckpointError = (e: CheckpointError): string => {
     case 'HashMismatch':
       return `its bytes hash to ${e.got.slice(0, 12)}…, not to its address ${e.expected.slice(0, 12)}… (corrupted)`;
     case 'ForeignFormat':
-      return `it is ${JSON.stringify(e.format)} version ${JSON.stringify(e.version)}; this foldnet reads ${CHECKPOINT_FORMAT} version ${CHECKPOINT_VERSION}`;
+      return `it is ${typeof e.format === 'string' ? e.format : JSON.stringify(e.format)} version ${JSON.stringify(e.version)}; this foldnet reads ${CHECKPOINT_FORMAT} version ${CHECKPOINT_VERSION} of its own state shape`;
     case 'Malformed':
       return `it is malformed: ${e.reason}`;
     case 'OffsetMismatch':

@@ -1,11 +1,13 @@
 // Which policies apply to an endpoint in a direction, grouped by tier in
 // evaluation order: tiers by order (absent = last) then name; policies by
-// order (absent = last), then name, then id.
+// order (absent = last), then name, then id. Candidates come from the
+// cluster index (the endpoint's namespace's policies and the global ones),
+// as do the effective labels selectors are matched against.
 import { ClusterState } from '../fold/state';
+import type { ClusterIndex } from '../incremental/cluster-index';
 import { DEFAULT_TIER, EndpointModel, PolicyModel } from '../model/types';
 import { byString } from '../model/sort';
-import { matches, SelectorCache, SelectorSource } from '../selector';
-import { effectiveLabels, namespaceLabels } from './labels';
+import { matches, SelectorSource } from '../selector';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -15,12 +17,12 @@ const byOrder = (a: number | undefined, b: number | undefined): number =>
 export const comparePolicies = (a: PolicyModel, b: PolicyModel): number =>
   byOrder(a.order, b.order) || byString(a.name, b.name) || byString(a.id, b.id);
 
-export const policyApplies = (state: ClusterState, cache: SelectorCache, p: PolicyModel, ep: EndpointModel, dir: Direction): boolean => {
+export const policyApplies = (index: ClusterIndex, p: PolicyModel, ep: EndpointModel, dir: Direction): boolean => {
   if (p[dir] === undefined) return false;
   if (p.kind === 'NetworkPolicy' && p.namespace !== ep.namespace) return false;
-  if (p.namespaceSelector !== undefined && !matches(cache.get(p.namespaceSelector as SelectorSource), namespaceLabels(state, ep.namespace)))
+  if (p.namespaceSelector !== undefined && !matches(index.cache.get(p.namespaceSelector as SelectorSource), index.namespaceLabels(ep.namespace)))
     return false;
-  return matches(cache.get(p.selector as SelectorSource), effectiveLabels(state, ep));
+  return matches(index.cache.get(p.selector as SelectorSource), index.labels(ep.key) ?? {});
 };
 
 export interface TierPolicies {
@@ -34,15 +36,14 @@ export const tierOrder = (state: ClusterState): string[] => {
   return tiers.sort((a, b) => byOrder(a.order, b.order) || byString(a.name, b.name)).map((t) => t.name);
 };
 
-export const applicableTiers = (state: ClusterState, cache: SelectorCache, ep: EndpointModel, dir: Direction): TierPolicies[] => {
+/** `tiers` is tierOrder(state), passed in because every endpoint of a compile asks. */
+export const applicableTiers = (index: ClusterIndex, tiers: readonly string[], ep: EndpointModel, dir: Direction): TierPolicies[] => {
   const byTier = new Map<string, PolicyModel[]>();
-  for (const p of state.policies.values()) {
-    if (!policyApplies(state, cache, p, ep, dir)) continue;
+  for (const p of index.candidatePolicies(ep.namespace)) {
+    if (!policyApplies(index, p, ep, dir)) continue;
     const list = byTier.get(p.tier) ?? [];
     list.push(p);
     byTier.set(p.tier, list);
   }
-  return tierOrder(state)
-    .filter((t) => byTier.has(t))
-    .map((tier) => ({ tier, policies: byTier.get(tier)!.sort(comparePolicies) }));
+  return tiers.filter((t) => byTier.has(t)).map((tier) => ({ tier, policies: byTier.get(tier)!.sort(comparePolicies) }));
 };

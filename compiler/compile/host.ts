@@ -4,6 +4,7 @@
 import * as E from 'fp-ts/Either';
 import { ClusterState } from '../fold/state';
 import { canonicalJson, sha256Hex } from '../hash/canonical';
+import { ownedBlocks } from '../ipam/query';
 import { compileBird } from './bird';
 import { compileNftables, NftOptions } from './nft-document';
 import { compileRoutes } from './routes';
@@ -21,7 +22,9 @@ export const compileHost = (state: ClusterState, host: string, options: CompileO
   return E.right({
     host,
     offset: state.offset,
-    routes: compileRoutes(state, host, []),
+    // Owned blocks become blackholes (announced as aggregates); borrowed
+    // addresses are workload host routes like any other, announced alone.
+    routes: compileRoutes(state, host, ownedBlocks(state, host)),
     nftables: compileNftables(state, host, options),
     bird: compileBird(state, host),
     sysctls: compileSysctls(state, host),

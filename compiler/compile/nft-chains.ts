@@ -69,7 +69,7 @@ const policySteps = (ctx: RuleContext, ep: EndpointModel, dir: Direction) => {
   const rules: Array<ChainSpec['rules'][number]> = [];
   const policies: PolicyModel[] = [];
   const undecided = X.markLacks(X.MARK_ALLOW | X.MARK_PASS);
-  for (const { tier, policies: ps } of applicableTiers(ctx.state, ctx.cache, ep, dir)) {
+  for (const { tier, policies: ps } of applicableTiers(ctx.index, ctx.tiers, ep, dir)) {
     for (const p of ps) {
       policies.push(p);
       rules.push({ expr: [undecided, X.jump(N.policyChain(p, dir))], comment: N.comment(`tier ${tier}: ${N.policyRef(p)}`) });

@@ -1,14 +1,21 @@
 // A host's complete nftables document: table `inet foldnet`, its sets and
 // verdict maps, chain declarations, then rules chain by chain — declarations
 // first so every jump target exists when `nft -j -f` reads the rules. Sorted
-// by name throughout, so the same state gives the same bytes.
+// by name throughout, so the same state gives the same bytes. The objects are
+// built by the functions below, which the incremental compiler
+// (compiler/incremental/) reuses so that both write the same bytes. Cluster
+// questions (labels, memberships, named ports) go to a ClusterIndex: pass
+// one that is kept current to compile many hosts or many times; without one,
+// a throw-away index is built.
 import { ClusterState } from '../fold/state';
+import { ClusterIndex } from '../incremental/cluster-index';
 import { byString } from '../model/sort';
-import { SelectorCache } from '../selector';
+import { EndpointModel } from '../model/types';
+import { tierOrder } from './applicable';
 import * as N from './names';
 import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, policyChainSpec, profileChainSpec } from './nft-chains';
 import { RuleContext } from './nft-rules';
-import { SetRegistry } from './set-registry';
+import { SetRegistry, SetSpec } from './set-registry';
 
 export interface NftOptions {
   readonly endpointToHostAction: EndpointToHostAction;
@@ -16,12 +23,55 @@ export interface NftOptions {
 
 const FAMILY = 'inet';
 
-export const compileNftables = (state: ClusterState, host: string, options: NftOptions): { nftables: unknown[] } => {
-  const ctx: RuleContext = { state, cache: new SelectorCache(), sets: new SetRegistry(), namespace: undefined };
-  const local = [...state.endpoints.values()].filter((ep) => ep.host === host).sort((a, b) => byString(a.interfaceName, b.interfaceName));
+export type MapName = typeof N.EGRESS_MAP | typeof N.INGRESS_MAP | typeof N.TO_HOST_MAP;
+export const MAP_NAMES: readonly MapName[] = [N.EGRESS_MAP, N.INGRESS_MAP, N.TO_HOST_MAP].sort(byString) as MapName[];
+export type MapElem = [string, unknown];
+
+export const tableObject = (): unknown => ({ table: { family: FAMILY, name: N.TABLE } });
+
+export const chainObject = (c: ChainSpec): unknown => ({
+  chain: { family: FAMILY, table: N.TABLE, name: c.name, ...(c.base ? { type: 'filter', hook: c.base.hook, prio: c.base.prio, policy: c.base.policy } : {}) },
+});
+
+export const setObject = (s: SetSpec, elem: readonly unknown[]): unknown => ({
+  set: {
+    family: FAMILY, table: N.TABLE, name: s.name, type: s.type,
+    ...(s.interval ? { flags: ['interval'] } : {}),
+    ...(elem.length > 0 ? { elem } : {}),
+    comment: N.comment(s.comment),
+  },
+});
+
+export const mapObject = (name: string, elem: readonly MapElem[]): unknown => ({
+  map: { family: FAMILY, table: N.TABLE, name, type: 'ifname', map: 'verdict', ...(elem.length > 0 ? { elem } : {}) },
+});
+
+export const ruleObjects = (c: ChainSpec): unknown[] =>
+  c.rules.map((r) => ({ rule: { family: FAMILY, table: N.TABLE, chain: c.name, expr: r.expr, comment: r.comment } }));
+
+/** The three verdict-map entries of a local endpoint, by map. */
+export const endpointMapEntries = (ep: EndpointModel): Record<MapName, MapElem> => ({
+  [N.EGRESS_MAP]: [ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'egress') } }],
+  [N.INGRESS_MAP]: [ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'ingress') } }],
+  [N.TO_HOST_MAP]: [ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'to-host') } }],
+}) as Record<MapName, MapElem>;
+
+/** A set's elements, from its source. */
+export const setElements = (index: ClusterIndex, s: SetSpec): readonly unknown[] =>
+  s.source.kind === 'fixed' ? s.source.elements : index.elements(index.membership(s.source.scope, s.source.port), s.family);
+
+/** Local endpoints in the order the document lists them: by interface, then key. */
+export const byInterface = (a: EndpointModel, b: EndpointModel): number => byString(a.interfaceName, b.interfaceName) || byString(a.key, b.key);
+
+export const ruleContext = (state: ClusterState, index: ClusterIndex, sets: SetRegistry, namespace?: string): RuleContext =>
+  ({ state, index, sets, tiers: tierOrder(state), namespace });
+
+export const compileNftables = (state: ClusterState, host: string, options: NftOptions, index: ClusterIndex = new ClusterIndex(state)): { nftables: unknown[] } => {
+  const ctx = ruleContext(state, index, new SetRegistry((p, f, id) => index.setName(p, f, id)));
+  const local = index.localEndpoints(host).sort(byInterface);
   const chains = new Map<string, ChainSpec>();
   for (const c of baseChains()) chains.set(c.name, c);
-  const maps: Record<string, Array<[string, unknown]>> = { [N.EGRESS_MAP]: [], [N.INGRESS_MAP]: [], [N.TO_HOST_MAP]: [] };
+  const maps: Record<string, MapElem[]> = Object.fromEntries(MAP_NAMES.map((m) => [m, []]));
   for (const ep of local) {
     const ec = endpointChains(ctx, ep, options.endpointToHostAction);
     for (const c of ec.chains) chains.set(c.name, c);
@@ -33,30 +83,14 @@ export const compileNftables = (state: ClusterState, host: string, options: NftO
       const name = N.profileChain(profile.name, dir);
       if (!chains.has(name)) chains.set(name, profileChainSpec(ctx, profile, dir));
     }
-    maps[N.EGRESS_MAP]!.push([ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'egress') } }]);
-    maps[N.INGRESS_MAP]!.push([ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'ingress') } }]);
-    maps[N.TO_HOST_MAP]!.push([ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'to-host') } }]);
+    const entries = endpointMapEntries(ep);
+    for (const m of MAP_NAMES) maps[m]!.push(entries[m]);
   }
   const sortedChains = [...chains.values()].sort((a, b) => byString(a.name, b.name));
-  const out: unknown[] = [{ table: { family: FAMILY, name: N.TABLE } }];
-  for (const c of sortedChains)
-    out.push({ chain: { family: FAMILY, table: N.TABLE, name: c.name, ...(c.base ? { type: 'filter', hook: c.base.hook, prio: c.base.prio, policy: c.base.policy } : {}) } });
-  for (const s of ctx.sets.all()) {
-    const elem = s.elements();
-    out.push({
-      set: {
-        family: FAMILY, table: N.TABLE, name: s.name, type: s.type,
-        ...(s.interval ? { flags: ['interval'] } : {}),
-        ...(elem.length > 0 ? { elem } : {}),
-        comment: N.comment(s.comment),
-      },
-    });
-  }
-  for (const name of Object.keys(maps).sort(byString)) {
-    const elem = maps[name]!;
-    out.push({ map: { family: FAMILY, table: N.TABLE, name, type: 'ifname', map: 'verdict', ...(elem.length > 0 ? { elem } : {}) } });
-  }
-  for (const c of sortedChains)
-    for (const r of c.rules) out.push({ rule: { family: FAMILY, table: N.TABLE, chain: c.name, expr: r.expr, comment: r.comment } });
+  const out: unknown[] = [tableObject()];
+  for (const c of sortedChains) out.push(chainObject(c));
+  for (const s of ctx.sets.all()) out.push(setObject(s, setElements(index, s)));
+  for (const name of MAP_NAMES) out.push(mapObject(name, maps[name]!));
+  for (const c of sortedChains) for (const r of ruleObjects(c)) out.push(r);
   return { nftables: out };
 };

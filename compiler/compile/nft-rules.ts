@@ -4,19 +4,21 @@
 // carry them) and notICMP. Every emitted rule carries the comment that names
 // its policy and rule index, so a trace can say which rule decided.
 import { ClusterState } from '../fold/state';
+import type { ClusterIndex } from '../incremental/cluster-index';
 import { cidrAddress, cidrLength, cidrsOverlap, compareCidr, Cidr, familyOf } from '../net/ip';
 import { EntityRule, Rule } from '../resources/rule';
 import { PortSpec, protocolNumber } from '../resources/primitives';
-import { SelectorCache } from '../selector';
-import { sortIps } from '../model/sort';
 import * as X from './nft-expr';
-import { inScope, ruleScope, Scope, scopeText } from './scope';
+import { ruleScope, Scope, scopeText } from './scope';
 import { SetRegistry } from './set-registry';
 
 export interface RuleContext {
   readonly state: ClusterState;
-  readonly cache: SelectorCache;
+  /** Effective labels, memberships and named port numbers of the whole cluster, at `state`. */
+  readonly index: ClusterIndex;
   readonly sets: SetRegistry;
+  /** tierOrder(state). */
+  readonly tiers: readonly string[];
   /** Namespace of the policy (undefined for global policies and profiles): scopes bare selectors. */
   readonly namespace: string | undefined;
 }
@@ -26,15 +28,8 @@ type Family = 4 | 6;
 
 const PORTED = new Set([6, 17, 132, 136]);
 
-const scopeMembers = (ctx: RuleContext, scope: Scope, family: Family) => () =>
-  sortIps(
-    [...ctx.state.endpoints.values()]
-      .filter((ep) => inScope(ctx.state, ctx.cache, scope, ep))
-      .flatMap((ep) => ep.ips.filter((ip) => familyOf(ip) === family)),
-  );
-
 const scopeSet = (ctx: RuleContext, scope: Scope, family: Family): string =>
-  ctx.sets.use('sel', family, scopeText(scope), () => ({ interval: false, comment: `selector ${scopeText(scope)}`, elements: scopeMembers(ctx, scope, family) }));
+  ctx.sets.use('sel', family, scopeText(scope), () => ({ interval: false, comment: `selector ${scopeText(scope)}`, source: { kind: 'members', scope } }));
 
 /** Nested prefixes would be conflicting intervals for nft: keep only the outermost. */
 const outermost = (nets: readonly Cidr[]): Cidr[] => {
@@ -49,7 +44,7 @@ const netSet = (ctx: RuleContext, nets: readonly Cidr[], family: Family): string
   return ctx.sets.use('net', family, list.join(','), () => ({
     interval: true,
     comment: `nets ${list.join(', ')}`,
-    elements: () => list.map((c) => ({ prefix: { addr: cidrAddress(c), len: cidrLength(c) } })),
+    source: { kind: 'fixed', elements: list.map((c) => ({ prefix: { addr: cidrAddress(c), len: cidrLength(c) } })) },
   }));
 };
 
@@ -58,13 +53,7 @@ const namedPortSet = (ctx: RuleContext, scope: Scope, name: string, proto: numbe
   return ctx.sets.use('np', family, identity, () => ({
     interval: false,
     comment: `named port ${name} (${proto}/${port}) of ${scopeText(scope)}`,
-    elements: () =>
-      sortIps(
-        [...ctx.state.endpoints.values()]
-          .filter((ep) => ep.ports.some((p) => p.name === name && p.protocol === proto && p.port === port))
-          .filter((ep) => inScope(ctx.state, ctx.cache, scope, ep))
-          .flatMap((ep) => ep.ips.filter((ip) => familyOf(ip) === family)),
-      ),
+    source: { kind: 'members', scope, port: { name, proto, port } },
   }));
 };
 
@@ -96,10 +85,9 @@ const portAlternatives = (ctx: RuleContext, rule: Rule, side: 'source' | 'destin
   const scope: Scope = narrowed ? ruleScope(ctx.namespace, e?.selector, e?.namespaceSelector) : { kind: 'any', selector: 'all()' };
   for (const p of ports) {
     if (p.kind !== 'name') continue;
-    const numbers = new Set<number>();
-    for (const ep of ctx.state.endpoints.values())
-      for (const np of ep.ports) if (np.name === p.name && np.protocol === proto) numbers.add(np.port);
-    for (const n of [...numbers].sort((a, b) => a - b)) {
+    // The rule is written with every number the name stands for anywhere: a chain to redo when that changes.
+    ctx.sets.namedPorts.add(`${p.name}|${proto}`);
+    for (const n of ctx.index.namedPortNumbers(p.name, proto)) {
       const set = namedPortSet(ctx, scope, p.name, proto, n, family);
       alts.push([X.eq(X.ipField(family, side === 'source' ? 'saddr' : 'daddr'), X.setRef(set)), X.eq(X.payload(portHeader(rule), field), n), ...not]);
     }

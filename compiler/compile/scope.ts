@@ -2,11 +2,8 @@
 // policy's bare selector sees its own namespace; a namespaceSelector widens it
 // to matching namespaces; global policies and profiles see every namespace.
 // A scope's canonical text is the identity of the nft set holding its members,
-// so every rule that means the same endpoints shares one set.
-import { ClusterState } from '../fold/state';
-import { EndpointModel } from '../model/types';
-import { SelectorCache, SelectorSource, matches } from '../selector';
-import { effectiveLabels, namespaceLabels } from './labels';
+// so every rule that means the same endpoints shares one set. Who is in a
+// scope is the cluster index's to say (compiler/incremental/memberships.ts).
 
 export type Scope =
   | { readonly kind: 'any'; readonly selector: string }
@@ -22,11 +19,4 @@ export const ruleScope = (policyNamespace: string | undefined, selector: string 
   if (namespaceSelector !== undefined) return { kind: 'namespaces', namespaceSelector, selector: sel };
   if (policyNamespace !== undefined) return { kind: 'namespace', namespace: policyNamespace, selector: sel };
   return { kind: 'any', selector: sel };
-};
-
-export const inScope = (state: ClusterState, cache: SelectorCache, scope: Scope, ep: EndpointModel): boolean => {
-  if (scope.kind === 'namespace' && ep.namespace !== scope.namespace) return false;
-  if (scope.kind === 'namespaces' && !matches(cache.get(scope.namespaceSelector as SelectorSource), namespaceLabels(state, ep.namespace)))
-    return false;
-  return matches(cache.get(scope.selector as SelectorSource), effectiveLabels(state, ep));
 };

@@ -11,6 +11,11 @@ import { KindId } from '../resources/kinds';
 import * as FM from '../model/from-foldnet';
 import * as KM from '../model/from-k8s';
 import { DEFAULT_TIER, EndpointModel, PolicyModel } from '../model/types';
+import { assignAddresses } from '../ipam/assign';
+import { releaseAddresses, releaseHostBlocks, releasePoolBlocks } from '../ipam/release';
+import { ipamRequest } from '../ipam/request';
+import { IpamRequest } from '../ipam/types';
+import { Ip } from '../net/ip';
 import { Change, Entity } from './changes';
 import { ClusterState } from './state';
 
@@ -27,25 +32,47 @@ const del = (state: ClusterState, field: keyof ClusterState, entity: Entity, key
   return E.right({ state: { ...state, [field]: map.delete(key) }, changes: [{ entity, key, before: map.get(key) }] });
 };
 
-const putEndpoint = (state: ClusterState, ep: EndpointModel, origin: KindId): Step => {
+const withOwners = (state: ClusterState, remove: readonly Ip[], add: readonly Ip[], key: string): ClusterState => {
+  let owners = state.ipOwners;
+  for (const ip of remove) owners = owners.delete(ip);
+  for (const ip of add) owners = owners.set(ip, key);
+  return { ...state, ipOwners: owners };
+};
+
+/**
+ * `request` set: IPAM chooses the addresses (compiler/ipam/assign.ts) and the
+ * model records them in `ips`, so everything downstream reads one field.
+ * Unset: the endpoint's own addresses, which no one else may hold; any IPAM
+ * addresses it had are given back.
+ */
+const putEndpoint = (state: ClusterState, ep: EndpointModel, origin: KindId, request?: IpamRequest): Step => {
   const existing = state.endpoints.get(ep.key);
   if (existing && existing.origin !== origin) return E.left(`endpoint ${ep.key} is already defined by a ${existing.origin}`);
+  const before = existing?.ips ?? [];
+  if (request !== undefined) {
+    const freed = withOwners(state, before, [], ep.key);
+    const assigned = assignAddresses(freed, { endpoint: ep.key, host: ep.host, request, previous: existing && { host: existing.host, ips: before } });
+    if (E.isLeft(assigned)) return assigned;
+    const model = { ...ep, ips: assigned.right.ips };
+    return withChanges(set(withOwners(assigned.right.state, [], model.ips, ep.key), 'endpoints', 'endpoint', ep.key, model), assigned.right.changes);
+  }
   for (const ip of ep.ips) {
     const owner = state.ipOwners.get(ip);
     if (owner !== undefined && owner !== ep.key) return E.left(`IP ${ip} is already used by endpoint ${owner}`);
   }
-  let owners = state.ipOwners;
-  for (const ip of existing?.ips ?? []) owners = owners.delete(ip);
-  for (const ip of ep.ips) owners = owners.set(ip, ep.key);
-  return set({ ...state, ipOwners: owners }, 'endpoints', 'endpoint', ep.key, ep);
+  const released = releaseAddresses(state, before);
+  return withChanges(set(withOwners(released.state, before, ep.ips, ep.key), 'endpoints', 'endpoint', ep.key, ep), released.changes);
 };
 
 const removeEndpoint = (state: ClusterState, key: string): Step => {
-  const existing = state.endpoints.get(key);
-  let owners = state.ipOwners;
-  for (const ip of existing?.ips ?? []) owners = owners.delete(ip);
-  return del({ ...state, ipOwners: owners }, 'endpoints', 'endpoint', key);
+  const before = state.endpoints.get(key)?.ips ?? [];
+  const released = releaseAddresses(state, before);
+  return withChanges(del(withOwners(released.state, before, [], key), 'endpoints', 'endpoint', key), released.changes);
 };
+
+/** IPAM's own changes go first: they are what made the endpoint's addresses. */
+const withChanges = (step: Step, first: readonly Change[]): Step =>
+  first.length === 0 ? step : E.map((x: { state: ClusterState; changes: Change[] }) => ({ ...x, changes: [...first, ...x.changes] }))(step);
 
 const putPolicy = (state: ClusterState, p: PolicyModel): Step => {
   if (p.tier !== DEFAULT_TIER && !state.tiers.has(p.tier)) return E.left(`tier ${p.tier} does not exist`);
@@ -72,10 +99,11 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
       return fromEither(FM.poolModel(value as F.IPPool), (p) => {
         for (const other of state.pools.values())
           if (other.name !== p.name && cidrsOverlap(other.cidr, p.cidr)) return E.left(`pool ${p.cidr} overlaps pool ${other.name} (${other.cidr})`);
-        return set(state, 'pools', 'pool', key, p);
+        return fromEither(releasePoolBlocks(state, state.pools.get(key), p), (r) => withChanges(set(r.state, 'pools', 'pool', key, p), r.changes));
       });
     case 'WorkloadEndpoint':
-      return fromEither(FM.endpointModel(value as F.WorkloadEndpoint), (ep) => putEndpoint(state, ep, 'WorkloadEndpoint'));
+      return fromEither(ipamRequest(value as F.WorkloadEndpoint), (request) =>
+        fromEither(FM.endpointModel(value as F.WorkloadEndpoint), (ep) => putEndpoint(state, ep, 'WorkloadEndpoint', request)));
     case 'Pod':
       return fromEither(KM.podModel(value as K.K8sPod), (ep) => putEndpoint(state, ep, 'Pod'));
     case 'Profile':
@@ -102,10 +130,12 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
 
 export const removeEntity = (state: ClusterState, kind: KindId, key: string): Step => {
   switch (kind) {
-    case 'Host':
-      return del(state, 'hosts', 'host', key);
+    case 'Host': {
+      const released = releaseHostBlocks(state, key);
+      return withChanges(del(released.state, 'hosts', 'host', key), released.changes);
+    }
     case 'IPPool':
-      return del(state, 'pools', 'pool', key);
+      return fromEither(releasePoolBlocks(state, state.pools.get(key), undefined), (r) => withChanges(del(r.state, 'pools', 'pool', key), r.changes));
     case 'WorkloadEndpoint':
     case 'Pod':
       return removeEndpoint(state, key);

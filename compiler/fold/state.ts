@@ -9,6 +9,8 @@ import {
   BgpConfigModel, BgpPeerModel, EndpointModel, HostModel, NamespaceModel, PolicyModel, PoolModel, ProfileModel, TierModel,
 } from '../model/types';
 import { bgpConfigModel } from '../model/from-foldnet';
+import { AllocationModel, BlockModel } from '../ipam/types';
+import { Cidr } from '../net/ip';
 import { byString } from '../model/sort';
 
 export interface StoredResource {
@@ -43,6 +45,12 @@ export interface ClusterState {
   readonly namespaces: IMap<string, NamespaceModel>;
   /** Which endpoint holds each IP: the uniqueness invariant, and IP → endpoint lookups. */
   readonly ipOwners: IMap<string, string>;
+  /** IPAM blocks by CIDR (compiler/ipam/). */
+  readonly blocks: IMap<string, BlockModel>;
+  /** Host → the blocks affine to it, sorted: an index of `blocks` by host. */
+  readonly blockAffinities: IMap<string, readonly Cidr[]>;
+  /** Addresses IPAM handed out, by address. */
+  readonly allocations: IMap<string, AllocationModel>;
   readonly rejections: IMap<number, Rejection>;
 }
 
@@ -61,6 +69,9 @@ export const emptyState = (): ClusterState => ({
   bgpConfig: bgpConfigModel(undefined),
   namespaces: IMap(),
   ipOwners: IMap(),
+  blocks: IMap(),
+  blockAffinities: IMap(),
+  allocations: IMap(),
   rejections: IMap(),
 });
 
@@ -80,6 +91,9 @@ export const stateToPlain = (s: ClusterState): Record<string, unknown> => ({
   bgpConfig: s.bgpConfig,
   namespaces: sortedEntries(s.namespaces),
   ipOwners: sortedEntries(s.ipOwners),
+  blocks: sortedEntries(s.blocks),
+  blockAffinities: sortedEntries(s.blockAffinities),
+  allocations: sortedEntries(s.allocations),
   rejections: [...s.rejections.entries()].sort((a, b) => a[0] - b[0]),
 });
 

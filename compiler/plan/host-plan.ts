@@ -1,16 +1,21 @@
 // planHost(actual, snapshot): the smallest change that makes one host's kernel
 // (as read back) equal to its compiled snapshot — nft transaction, routes,
 // sysctls, BIRD config — as data. planKernel does the same between two
-// kernel states, so a caller that remembers what it last committed (the
-// applier) can plan without reading the kernel again. Reading and applying
-// are src/applier/'s.
+// kernel states, and planIndexed between two states indexed beforehand, so
+// a caller that remembers what it last committed (the applier) can plan
+// without reading the kernel and without indexing its side again. Both sides
+// must be in the same form: both normalised (a kernel read against
+// desiredState), or both as the compiler emitted them (emittedState: the
+// applier's memory path, where normalising every snapshot would dominate).
+// Reading and applying are src/applier/'s.
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import type { HostSnapshot } from '../compile/snapshot';
 import { normaliseDocument } from '../nft/normalise';
-import { decodeNftDocument, NftCommand } from '../nft/schema';
+import { decodeNftDocument, NftCommand, NftDocument } from '../nft/schema';
 import { planBird } from './bird-plan';
-import { planNft } from './nft-plan';
+import { indexDocument, NftIndex } from './nft-index';
+import { planNftIndexed } from './nft-plan';
 import { planRoutes } from './routes-plan';
 import { planSysctls } from './sysctls-plan';
 import { KernelState, Plan } from './types';
@@ -23,16 +28,41 @@ export const desiredState = (s: HostSnapshot): E.Either<string[], KernelState> =
     E.map((nft) => ({ nft, routes: s.routes, sysctls: s.sysctls, bird: s.bird })),
   );
 
-export const planKernel = (actual: KernelState, desired: KernelState): Plan => {
-  const replaceTable = actual.nftUnreadable !== undefined;
-  const nft = desired.nft === undefined && !replaceTable && actual.nft === undefined ? [] : planNft(actual.nft, desired.nft ?? { nftables: [] }, { replaceTable });
+/**
+ * The kernel state a snapshot describes with its ruleset exactly as the
+ * compiler emitted it — not normalised, not validated. Only for planning
+ * against another emitted state (the compiler writes one form for one thing).
+ */
+export const emittedState = (s: HostSnapshot): KernelState => ({
+  nft: s.nftables as NftDocument,
+  routes: s.routes,
+  sysctls: s.sysctls,
+  bird: s.bird,
+});
+
+/** A kernel state with its ruleset indexed for planning; keep it to plan from it again. */
+export interface IndexedKernel {
+  readonly state: KernelState;
+  readonly nft: NftIndex | undefined;
+}
+
+export const indexKernel = (state: KernelState): IndexedKernel => ({ state, nft: state.nft === undefined ? undefined : indexDocument(state.nft) });
+
+export const planIndexed = (actual: IndexedKernel, desired: IndexedKernel): Plan => {
+  const replaceTable = actual.state.nftUnreadable !== undefined;
+  const nft = desired.nft === undefined && !replaceTable && actual.nft === undefined
+    ? []
+    : planNftIndexed(actual.nft, desired.nft ?? indexDocument({ nftables: [] }), { replaceTable });
+  const want = desired.state;
   return {
     nft,
-    routes: planRoutes(actual.routes, desired.routes),
-    sysctls: planSysctls(actual.sysctls, desired.sysctls),
-    ...(desired.bird === undefined ? {} : planBird(actual.bird, desired.bird)),
+    routes: planRoutes(actual.state.routes, want.routes),
+    sysctls: planSysctls(actual.state.sysctls, want.sysctls),
+    ...(want.bird === undefined ? {} : planBird(actual.state.bird, want.bird)),
   };
 };
+
+export const planKernel = (actual: KernelState, desired: KernelState): Plan => planIndexed(indexKernel(actual), indexKernel(desired));
 
 export const planHost = (actual: KernelState, desired: HostSnapshot): Plan =>
   pipe(

@@ -9,9 +9,15 @@ import type { NftChain, NftCommand, NftDocument, NftElem, NftMap, NftMapElem, Nf
 export interface IndexedMapElem { readonly elem: NftMapElem; readonly verdictKey: string }
 
 export interface NftIndex {
+  /** The table, undefined when the document has none. */
+  readonly table: { readonly family: 'inet'; readonly table: string } | undefined;
+  /** The document's objects in its own order (declarations before use), to add them all. */
+  readonly objects: readonly PlainObject[];
   readonly chains: ReadonlyMap<string, NftChain>;
   /** Rules by chain, in order (chains without rules map to []). */
   readonly rules: ReadonlyMap<string, readonly NftRule[]>;
+  /** Canonical JSON of each chain's rules (what decides whether a chain is rewritten). */
+  readonly rulesKeys: ReadonlyMap<string, string>;
   readonly sets: ReadonlyMap<string, NftSet>;
   readonly maps: ReadonlyMap<string, NftMap>;
   /** Set elements by canonical key. */
@@ -20,14 +26,12 @@ export interface NftIndex {
   readonly mapElems: ReadonlyMap<string, ReadonlyMap<string, IndexedMapElem>>;
 }
 
-type Plain = Extract<NftCommand, { table: unknown } | { chain: unknown } | { set: unknown } | { map: unknown } | { rule: unknown }>;
+export type PlainObject = Extract<NftCommand, { table: unknown } | { chain: unknown } | { set: unknown } | { map: unknown } | { rule: unknown }>;
 
-export const isPlainObject = (c: NftCommand): c is Plain => 'table' in c || 'chain' in c || 'set' in c || 'map' in c || 'rule' in c;
+export const isPlainObject = (c: NftCommand): c is PlainObject => 'table' in c || 'chain' in c || 'set' in c || 'map' in c || 'rule' in c;
 
 /** The document's plain objects (a normalised document holds nothing else). */
-export const plainObjects = (doc: NftDocument): Plain[] => doc.nftables.filter(isPlainObject);
-
-export const hasTable = (doc: NftDocument | undefined): boolean => doc !== undefined && doc.nftables.some((c) => 'table' in c);
+export const plainObjects = (doc: NftDocument): PlainObject[] => doc.nftables.filter(isPlainObject);
 
 export const indexDocument = (doc: NftDocument): NftIndex => {
   const chains = new Map<string, NftChain>();
@@ -36,8 +40,10 @@ export const indexDocument = (doc: NftDocument): NftIndex => {
   const maps = new Map<string, NftMap>();
   const setElems = new Map<string, Map<string, NftElem>>();
   const mapElems = new Map<string, Map<string, IndexedMapElem>>();
+  let table: NftIndex['table'];
   for (const c of doc.nftables) {
-    if ('chain' in c) {
+    if ('table' in c) table = { family: c.table.family, table: c.table.name };
+    else if ('chain' in c) {
       chains.set(c.chain.name, c.chain);
       if (!rules.has(c.chain.name)) rules.set(c.chain.name, []);
     } else if ('rule' in c) {
@@ -52,7 +58,8 @@ export const indexDocument = (doc: NftDocument): NftIndex => {
       mapElems.set(c.map.name, new Map((c.map.elem ?? []).map((e) => [canonicalJson(e[0]), { elem: e, verdictKey: canonicalJson(e[1]) }])));
     }
   }
-  return { chains, rules, sets, maps, setElems, mapElems };
+  const rulesKeys = new Map([...rules].map(([name, list]) => [name, rulesKey(list)]));
+  return { table, objects: plainObjects(doc), chains, rules, rulesKeys, sets, maps, setElems, mapElems };
 };
 
 /** What identifies a chain's kind: base chains are bound to a hook, type and priority that cannot change in place. */

@@ -14,9 +14,7 @@
 import type { NftChain, NftCommand, NftDocument, NftElem, NftMap, NftMapElem, NftSet } from '../nft/schema';
 import { lookupsOf } from '../nft/references';
 import { byString } from '../model/sort';
-import {
-  chainKindKey, chainPolicy, hasTable, indexDocument, NftIndex, plainObjects, rulesKey, ruleTargets, setKindKey, verdictTarget,
-} from './nft-index';
+import { chainKindKey, chainPolicy, indexDocument, NftIndex, ruleTargets, setKindKey, verdictTarget } from './nft-index';
 
 export interface NftPlanOptions {
   /** The table exists but could not be read: replace it whole. */
@@ -27,26 +25,26 @@ interface Where { readonly family: 'inet'; readonly table: string }
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(byString);
 
-const tableOf = (doc: NftDocument): Where | undefined => {
-  for (const c of doc.nftables) if ('table' in c) return { family: c.table.family, table: c.table.name };
-  return undefined;
-};
+/** Every object of a document as an `add`, in its own order (declarations before use). */
+const addAll = (d: NftIndex): NftCommand[] => d.objects.map((o) => ({ add: o }) as NftCommand);
 
-/** Every object of a plain document as an `add`, in its own order (declarations before use). */
-const addAll = (doc: NftDocument): NftCommand[] => plainObjects(doc).map((o) => ({ add: o }) as NftCommand);
+const deleteTable = (w: Where): NftCommand => ({ delete: { table: { family: w.family, name: w.table } } });
 
-export const planNft = (actual: NftDocument | undefined, desired: NftDocument, options: NftPlanOptions = {}): NftCommand[] => {
-  const want = tableOf(desired);
-  const have = actual === undefined ? undefined : tableOf(actual);
-  const deleteTable = (w: Where): NftCommand => ({ delete: { table: { family: w.family, name: w.table } } });
+export const planNft = (actual: NftDocument | undefined, desired: NftDocument, options: NftPlanOptions = {}): NftCommand[] =>
+  planNftIndexed(actual === undefined ? undefined : indexDocument(actual), indexDocument(desired), options);
+
+/** planNft on documents indexed beforehand (a caller that plans from memory keeps its side's index). */
+export const planNftIndexed = (actual: NftIndex | undefined, desired: NftIndex, options: NftPlanOptions = {}): NftCommand[] => {
+  const want = desired.table;
+  const have = actual?.table;
   if (want === undefined) {
     if (options.replaceTable) return [deleteTable({ family: 'inet', table: 'foldnet' })];
     return have === undefined ? [] : [deleteTable(have)];
   }
   if (options.replaceTable) return [deleteTable(want), ...addAll(desired)];
-  if (!hasTable(actual) || have === undefined) return addAll(desired);
+  if (actual === undefined || have === undefined) return addAll(desired);
   if (have.table !== want.table) return [deleteTable(have), ...addAll(desired)];
-  return diffIndexed(indexDocument(actual!), indexDocument(desired), want);
+  return diffIndexed(actual, desired, want);
 };
 
 const diffIndexed = (a: NftIndex, d: NftIndex, at: Where): NftCommand[] => {
@@ -78,7 +76,7 @@ const diffIndexed = (a: NftIndex, d: NftIndex, at: Where): NftCommand[] => {
       return sets.some((s) => goneSets.has(s)) || maps.some((m) => goneMaps.has(m)) || ruleTargets(r).some((t) => goneChains.has(t));
     });
   const rewrite = commonChains.filter(
-    (n) => !goneChains.has(n) && (rulesKey(a.rules.get(n) ?? []) !== rulesKey(d.rules.get(n) ?? []) || namesGone(n)),
+    (n) => !goneChains.has(n) && (a.rulesKeys.get(n) !== d.rulesKeys.get(n) || namesGone(n)),
   );
 
   const out: NftCommand[] = [];

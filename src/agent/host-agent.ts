@@ -6,17 +6,15 @@
 // Kernel operations (sync, refresh, drift check) run one at a time. What the
 // kernel work is lies with the applier (KernelDriver); how the agent is
 // configured and started lies with run-agent.ts.
-import * as E from 'fp-ts/Either';
-import type { CompileError } from '../../compiler/compile/host';
-import { snapshotHash } from '../../compiler/compile/host';
-import type { HostSnapshot } from '../../compiler/compile/snapshot';
-import type { LoggedEvent } from '../../compiler/events/event';
-import { foldAll } from '../../compiler/fold/fold';
-import { type ClusterState, emptyState } from '../../compiler/fold/state';
 import { performance } from 'node:perf_hooks';
+import * as E from 'fp-ts/Either';
+import { type CompileError, snapshotHash } from '../../compiler/compile/host';
+import type { HostSnapshot } from '../../compiler/compile/snapshot';
+import { type ClusterState, emptyState } from '../../compiler/fold/state';
 import type { EventLog } from '../log/event-log';
 import type { AgentState } from './agent-state-file';
 import { readBurst } from './burst';
+import { foldEvents, foldRange } from './fold-log';
 import type { Logger } from './json-logger';
 import type { AgentMetrics } from './metrics';
 import { TailBuffer } from './tail-buffer';
@@ -53,9 +51,9 @@ export interface HostAgentOptions {
   /** First and longest pause before retrying a failed apply. */
   readonly retryMs?: { readonly min: number; readonly max: number };
   readonly now?: () => number;
+  /** Tells the cluster's status store what was applied (or failed); failures to report are logged, never fatal. */
+  readonly report?: (r: { appliedOffset: number; snapshotHash: string; lastApplyTime: string; lastError: string | null }) => Promise<void>;
 }
-
-const FOLD_PAGE = 1000;
 
 export class HostAgent {
   private state: ClusterState = emptyState();
@@ -89,7 +87,7 @@ export class HostAgent {
     const head = await log.head();
     metrics.setLogHead(head);
     const foldStart = this.now();
-    this.state = await this.foldTo(this.state, head);
+    this.state = await foldRange(log, this.state, head);
     logger.info('log folded', { offset: this.state.offset, foldMs: this.now() - foldStart });
 
     // A BIRD left running by a previous agent keeps its routes while we re-sync.
@@ -116,7 +114,9 @@ export class HostAgent {
           },
         });
         if (signal.aborted) break;
-        if (events.length > 0) this.state = this.foldEvents(this.state, events);
+        // Timers may fire a little early: nothing new and no retry due means nothing to do yet.
+        if (events.length === 0 && (this.retryAt === undefined || this.now() < this.retryAt)) continue;
+        if (events.length > 0) this.state = foldEvents(this.state, events);
         await this.step();
       }
     } finally {
@@ -129,7 +129,8 @@ export class HostAgent {
 
   /** After new events (or when a retry is due): compile, and apply if the snapshot changed. */
   private async step(): Promise<void> {
-    const retrying = this.retryAt !== undefined && this.now() >= this.retryAt;
+    // After a failure the kernel holds something unknown: re-read it, whether the retry is due or new events came first.
+    const retrying = this.retryAt !== undefined;
     const desired = this.compileNow();
     if (desired === undefined) return;
     if (!retrying && this.applied !== undefined && this.applied.hash === snapshotHash(desired)) {
@@ -140,7 +141,11 @@ export class HostAgent {
       this.o.logger.info('snapshot unchanged', { offset: this.state.offset });
       return;
     }
-    if (retrying) await this.serial(() => this.o.kernel.refresh()).catch((e: unknown) => this.o.logger.warn('kernel refresh failed', { error: e }));
+    if (retrying) {
+      // A BIRD that died leaves a stale socket, and `birdc configure` fails until it runs again.
+      if (await this.o.birdConfigExists()) await this.ensureBird();
+      await this.serial(() => this.o.kernel.refresh()).catch((e: unknown) => this.o.logger.warn('kernel refresh failed', { error: e }));
+    }
     await this.converge(retrying ? 'retry' : 'events');
   }
 
@@ -181,6 +186,7 @@ export class HostAgent {
       this.retryAt = this.now() + delay;
       this.retryDelay = Math.min(delay * 2, this.o.retryMs?.max ?? 30_000);
       logger.error('apply failed; will retry', { offset: desired.offset, planSize: result.planSize, applyMs, error: result.error, retryInMs: delay, why });
+      await this.reportStatus(this.applied?.offset ?? 0, this.applied?.hash ?? '', result.error ?? 'apply failed');
       return false;
     }
     this.retryAt = undefined;
@@ -188,6 +194,7 @@ export class HostAgent {
     this.applied = { offset: desired.offset, hash };
     metrics.setAppliedOffset(desired.offset);
     await this.persist();
+    await this.reportStatus(desired.offset, hash, null);
     logger.info(result.planSize === 0 ? 'kernel already current' : 'applied', { offset: desired.offset, planSize: result.planSize, applyMs, changes: result.summary, hash, why });
     return true;
   }
@@ -224,6 +231,15 @@ export class HostAgent {
     }
   }
 
+  private async reportStatus(appliedOffset: number, snapshotHash: string, lastError: string | null): Promise<void> {
+    if (!this.o.report) return;
+    try {
+      await this.o.report({ appliedOffset, snapshotHash, lastApplyTime: new Date(this.now()).toISOString(), lastError });
+    } catch (e) {
+      this.o.logger.warn('could not report status', { offset: appliedOffset, error: e });
+    }
+  }
+
   private async persist(): Promise<void> {
     const a = this.applied;
     if (a === undefined || a.offset === this.lastPersisted) return;
@@ -240,25 +256,5 @@ export class HostAgent {
     const p = this.kernelQueue.then(f);
     this.kernelQueue = p.catch(() => undefined);
     return p;
-  }
-
-  private async foldTo(from: ClusterState, to: number): Promise<ClusterState> {
-    let state = from;
-    let page: LoggedEvent[] = [];
-    for await (const e of this.o.log.read(from.offset, to)) {
-      page.push(e);
-      if (page.length >= FOLD_PAGE) {
-        state = this.foldEvents(state, page);
-        page = [];
-      }
-    }
-    return this.foldEvents(state, page);
-  }
-
-  private foldEvents(state: ClusterState, events: readonly LoggedEvent[]): ClusterState {
-    const r = foldAll(events, state);
-    // The log hands out dense offsets; a gap means it lost our place, and only a restart re-reads it whole.
-    if (E.isLeft(r)) throw new Error(`the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
-    return r.right;
   }
 }

@@ -2,7 +2,7 @@
 // the JSON logger, the metrics and their HTTP server into a HostAgent and runs
 // it until the signal aborts. The CLI command (src/cli/agent-command.ts)
 // turns flags and process signals into an AgentConfig.
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { compileHost, type CompileOptions } from '../../compiler/compile/host';
 import type { EventLog } from '../log/event-log';
 import { readAgentState, writeAgentState } from './agent-state-file';
@@ -12,7 +12,7 @@ import { HostAgent, type KernelDriver } from './host-agent';
 import { jsonLogger, type Logger } from './json-logger';
 import { AgentMetrics } from './metrics';
 import { serveMetrics } from './metrics-server';
-import { access } from 'node:fs/promises';
+import type { StatusStore } from '../status/status-store';
 
 export interface AgentConfig {
   readonly host: string;
@@ -30,6 +30,8 @@ export interface AgentConfig {
   readonly write: (line: string) => void;
   /** Replaces the applier (tests). */
   readonly kernel?: KernelDriver;
+  /** Where this agent reports what it applied, for `foldnet status`; undefined: nowhere. */
+  readonly status?: StatusStore;
 }
 
 export const METRICS_ADDRESS = '127.0.0.1';
@@ -52,6 +54,7 @@ export async function runAgent(config: AgentConfig, signal: AbortSignal): Promis
     birdConfigExists: () => access(bird.config).then(() => true, () => false),
     batchMs: config.batchMs,
     driftIntervalMs: config.driftIntervalMs,
+    report: config.status && ((r) => config.status!.report({ host: config.host, ...r })),
   });
   const server = config.metricsPort === undefined
     ? undefined

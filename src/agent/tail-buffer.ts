@@ -2,8 +2,8 @@
 // with a timeout: events are read in the background as they are appended,
 // and `waitForEvents(ms)` resolves once some are buffered or the time is up.
 // A tail that fails with a retriable log error resumes where it stopped; any
-// other failure is handed to the next waiter. Deciding how much to take at
-// once (batching) is burst.ts's job.
+// other failure is handed to the next waiter. It serves one consumer (one
+// waiter at a time). Deciding how much to take at once is burst.ts's job.
 import type { LoggedEvent } from '../../compiler/events/event';
 import { type EventLog, isLogError } from '../log/event-log';
 

@@ -1,13 +1,16 @@
 // Applier: keeps one host's kernel equal to the latest snapshot it is given,
 // remembering what it last committed so that each sync plans against memory
-// instead of re-reading the kernel (a full listing is slow at scale). The
-// kernel is read on first use, after refresh(), after any failed apply (what
-// it holds is then unknown), and by driftCheck(), which repairs whatever
-// changed behind foldnet's back. Calls are serialised. Deciding when to sync
-// or check for drift is the agent's job.
+// instead of re-reading the kernel (a full listing is slow at scale). From
+// memory it diffs the snapshots as the compiler emitted them (same form on
+// both sides, and its own side already indexed), so a sync costs about one
+// indexing of the new snapshot. The kernel is read on first use, after
+// refresh(), after any failed apply (what it holds is then unknown), and by
+// driftCheck(), which repairs whatever changed behind foldnet's back; those
+// paths normalise both sides. Calls are serialised. Deciding when to sync or
+// check for drift is the agent's job.
 import * as E from 'fp-ts/Either';
 import type { HostSnapshot } from '../../compiler/compile/snapshot';
-import { desiredState, planKernel } from '../../compiler/plan/host-plan';
+import { desiredState, emittedState, indexKernel, IndexedKernel, planIndexed, planKernel } from '../../compiler/plan/host-plan';
 import { emptyPlan, isEmptyPlan } from '../../compiler/plan/types';
 import { applyPlan } from './apply-plan';
 import type { ApplyResult, KernelState, Plan } from './contract';
@@ -21,10 +24,18 @@ export interface SyncResult {
   readonly readKernel: boolean;
 }
 
+interface Committed {
+  readonly snapshot: HostSnapshot;
+  /** The snapshot as emitted, indexed: what the next sync plans from. */
+  readonly emitted: IndexedKernel;
+}
+
+const done: ApplyResult = { ok: true, durationMs: 0, applied: [] };
+
 export class Applier {
-  /** What the kernel holds as of the last successful commit (undefined: unknown, read it). */
-  private committed: KernelState | undefined;
-  private snapshot: HostSnapshot | undefined;
+  private committed: Committed | undefined;
+  /** Whether the kernel is known to hold `committed` (false on first use, after refresh() or a failure). */
+  private trusted = false;
   private readonly managedSysctls = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -32,48 +43,53 @@ export class Applier {
 
   /** The snapshot the kernel was last made equal to, if any. */
   lastCommitted(): HostSnapshot | undefined {
-    return this.snapshot;
+    return this.committed?.snapshot;
   }
 
   /** The next sync reads the kernel instead of trusting memory. */
   refresh(): void {
-    this.committed = undefined;
+    this.trusted = false;
   }
 
   /** Makes the kernel equal to `desired`; remembers it on success. */
   sync(desired: HostSnapshot): Promise<SyncResult> {
     return this.serialised(async () => {
+      if (this.trusted && this.committed !== undefined) {
+        const emitted = indexKernel(emittedState(desired));
+        const plan = planIndexed(this.committed.emitted, emitted);
+        return { plan, result: await this.apply(plan, desired, emitted), readKernel: false };
+      }
       const want = desiredState(desired);
       if (E.isLeft(want)) {
         const plan: Plan = { ...emptyPlan, refused: want.left.map((p) => `snapshot of ${desired.host}: nftables ${p}`) };
         return { plan, result: await applyPlan(plan, this.options), readKernel: false };
       }
-      const fromKernel = this.committed === undefined;
-      const actual = this.committed ?? (await this.read(desired));
-      return { ...(await this.commit(actual, want.right, desired)), readKernel: fromKernel };
+      const plan = planKernel(await this.read(desired), want.right);
+      return { plan, result: await this.apply(plan, desired), readKernel: true };
     });
   }
 
   /** Reads the kernel, plans against the last committed snapshot and applies what differs; returns what was repaired. */
   driftCheck(): Promise<SyncResult> {
     return this.serialised(async () => {
-      const snapshot = this.snapshot;
-      if (snapshot === undefined) return { plan: emptyPlan, result: { ok: true, durationMs: 0, applied: [] }, readKernel: false };
-      const want = desiredState(snapshot);
-      if (E.isLeft(want)) throw new Error('a committed snapshot no longer plans'); // it planned when committed: unreachable
-      return { ...(await this.commit(await this.read(snapshot), want.right, snapshot)), readKernel: true };
+      const committed = this.committed;
+      if (committed === undefined) return { plan: emptyPlan, result: done, readKernel: false };
+      const want = desiredState(committed.snapshot);
+      // It planned when it was committed; a snapshot that no longer normalises is a bug in the core.
+      if (E.isLeft(want)) throw new Error(`the committed snapshot no longer normalises: ${want.left.join('; ')}`);
+      const plan = planKernel(await this.read(committed.snapshot), want.right);
+      return { plan, result: await this.apply(plan, committed.snapshot, committed.emitted), readKernel: true };
     });
   }
 
-  private async commit(actual: KernelState, want: KernelState, snapshot: HostSnapshot): Promise<Omit<SyncResult, 'readKernel'>> {
-    const plan = planKernel(actual, want);
-    const result = isEmptyPlan(plan) ? { ok: true, durationMs: 0, applied: [] } : await applyPlan(plan, this.options);
+  private async apply(plan: Plan, snapshot: HostSnapshot, emitted: IndexedKernel = indexKernel(emittedState(snapshot))): Promise<ApplyResult> {
+    const result = isEmptyPlan(plan) ? done : await applyPlan(plan, this.options);
     if (result.ok) {
-      this.committed = want;
-      this.snapshot = snapshot;
-      for (const s of want.sysctls) this.managedSysctls.add(s.key);
-    } else this.committed = undefined;
-    return { plan, result };
+      this.committed = { snapshot, emitted };
+      this.trusted = true;
+      for (const s of snapshot.sysctls) this.managedSysctls.add(s.key);
+    } else this.trusted = false;
+    return result;
   }
 
   private read(desired: HostSnapshot): Promise<KernelState> {

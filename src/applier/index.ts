@@ -9,6 +9,6 @@ export type { ApplierOptions, ReadKernelOptions } from './options';
 export type { CommandResult, CommandRunner, HostFiles } from './host-io';
 export { nodeFiles, spawnRunner } from './host-io';
 export type { ApplyResult, ApplyStep, KernelState, Plan } from './contract';
-export { planHost, planKernel, planSize, desiredState } from '../../compiler/plan/host-plan';
+export { desiredState, planHost, planKernel, planSize } from '../../compiler/plan/host-plan';
 export { renderPlan, summarisePlan } from '../../compiler/plan/render-plan';
-export { isEmptyPlan, emptyPlan } from '../../compiler/plan/types';
+export { emptyPlan, isEmptyPlan } from '../../compiler/plan/types';

@@ -15,7 +15,7 @@ import type { LoggedEvent } from '../../compiler/events/event';
 import { foldAll } from '../../compiler/fold/fold';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
 import { type EventLog, LogError } from '../log/event-log';
-import type { CheckpointRef, CheckpointStore } from './checkpoint-store';
+import { type CheckpointRef, type CheckpointStore, DEFAULT_CHECKPOINT_EVERY } from './checkpoint-store';
 
 export interface SkippedCheckpoint {
   readonly offset: number;
@@ -34,6 +34,11 @@ export interface Replayed {
 export interface ReplayOptions {
   /** Where checkpoints are; none means a plain replay from 0. */
   readonly store?: CheckpointStore;
+  /**
+   * A state already at hand (offset ≤ end): the replay starts there when it
+   * is within one checkpoint spacing of `end`, or when no checkpoint is closer.
+   */
+  readonly from?: ClusterState;
   /** Write checkpoints while folding (default true when there is a store). */
   readonly write?: boolean;
 }
@@ -70,10 +75,16 @@ export async function foldRange(log: EventLog, from: ClusterState, to: number): 
 const KEEP_WHEN_INVALID = new Set(['ForeignFormat']);
 
 /** The newest valid checkpoint at or before `end`, and the ones skipped on the way. */
-async function restore(log: EventLog, store: CheckpointStore, end: number): Promise<{ state?: ClusterState; refs: CheckpointRef[]; skipped: SkippedCheckpoint[] }> {
+async function restore(
+  log: EventLog,
+  store: CheckpointStore,
+  end: number,
+  above: number,
+): Promise<{ state?: ClusterState; refs: CheckpointRef[]; skipped: SkippedCheckpoint[] }> {
   const refs = await store.list({ atOrBefore: end, version: CHECKPOINT_VERSION });
   const skipped: SkippedCheckpoint[] = [];
   for (const ref of refs) {
+    if (ref.offset <= above) break;
     const c = await store.read(ref);
     if (c === undefined) continue;
     const r = decodeCheckpoint(c);
@@ -105,11 +116,20 @@ async function storeFailureIsNoCheckpoint<A>(op: () => Promise<A>, otherwise: (w
 /** The state after events 0..end-1, as cheaply as the store allows. */
 export async function replayTo(log: EventLog, end: number, options: ReplayOptions = {}): Promise<Replayed> {
   const store = options.store;
-  if (store === undefined) return { state: (await foldRange(log, emptyState(), end)).state, from: 0, skipped: [], written: [] };
-  const restored = await storeFailureIsNoCheckpoint(() => restore(log, store, end), (why) => ({ refs: [], skipped: [{ offset: -1, why }] }));
-  let state = restored.state ?? emptyState();
+  const base = options.from !== undefined && options.from.offset <= end ? options.from : emptyState();
+  if (store === undefined) return { state: (await foldRange(log, base, end)).state, from: base.offset, skipped: [], written: [] };
+  const spacing = await storeFailureIsNoCheckpoint(() => store.every(), () => 0);
+  // Folding up to one spacing of events from a state at hand costs less than decoding a checkpoint.
+  const near = options.from !== undefined && end - base.offset <= (spacing > 0 ? spacing : DEFAULT_CHECKPOINT_EVERY);
+  const restored = near
+    ? { refs: await storeFailureIsNoCheckpoint(() => store.list({ atOrBefore: end, version: CHECKPOINT_VERSION }), () => []), skipped: [] }
+    : await storeFailureIsNoCheckpoint(
+        () => restore(log, store, end, base.offset),
+        (why): { state?: ClusterState; refs: CheckpointRef[]; skipped: SkippedCheckpoint[] } => ({ refs: [], skipped: [{ offset: -1, why }] }),
+      );
+  let state = restored.state ?? base;
   const from = state.offset;
-  const every = options.write === false ? 0 : await storeFailureIsNoCheckpoint(() => store.every(), () => 0);
+  const every = options.write === false ? 0 : spacing;
   const written: number[] = [];
   if (every > 0) {
     const stored = new Set(restored.refs.map((r) => r.offset));

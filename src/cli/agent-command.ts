@@ -6,6 +6,8 @@
 // running on exit, so restarting the agent never withdraws routes. What the
 // agent does is src/agent/'s; this turns flags and signals into its config.
 import { Option, type Command } from 'commander';
+import { openStatusStore } from '../status/status-store';
+import { statusUrlFor } from './status-command';
 import { runAgent } from '../agent/run-agent';
 import { usageError } from './cli-error';
 import type { CliContext } from './context';
@@ -18,6 +20,7 @@ interface AgentFlags {
   readonly driftInterval: string;
   readonly batchMs: string;
   readonly endpointToHost: 'Drop' | 'Accept';
+  readonly status?: string;
 }
 
 const integer = (flag: string, text: string, min: number, max: number): number => {
@@ -43,11 +46,14 @@ export function registerAgentCommand(program: Command, ctx: CliContext): void {
     .option('--drift-interval <s>', 'seconds between drift checks (re-read the kernel, repair)', '30')
     .option('--batch-ms <n>', 'after an event, wait at most this long for the rest of a burst', '20')
     .addOption(new Option('--endpoint-to-host <action>', 'what happens to workload traffic to its own host after egress policy').choices(['Drop', 'Accept']).default('Drop'))
+    .option('--status <url>', 'where to report what was applied, for `foldnet status`: file:PATH or etcd://… (default: $FOLDNET_STATUS, else the log when it is a file or etcd; "none" to report nowhere)')
     .action(async (opts: AgentFlags) => {
       const metricsPort = integer('--metrics-port', opts.metricsPort, 0, 65535);
       const driftIntervalMs = seconds('--drift-interval', opts.driftInterval) * 1000;
       const batchMs = integer('--batch-ms', opts.batchMs, 0, 60_000);
       const log = ctx.openLog();
+      const statusUrl = opts.status === 'none' ? undefined : statusUrlFor(ctx.logUrl(), opts.status ?? ctx.io.env.FOLDNET_STATUS);
+      const status = statusUrl === undefined ? undefined : openStatusStore(statusUrl);
       const controller = new AbortController();
       const stop = (): void => controller.abort();
       process.once('SIGTERM', stop);
@@ -63,8 +69,10 @@ export function registerAgentCommand(program: Command, ctx: CliContext): void {
           batchMs,
           compile: { endpointToHostAction: opts.endpointToHost },
           write: ctx.out,
+          status,
         }, controller.signal);
       } finally {
+        await status?.close();
         process.off('SIGTERM', stop);
         process.off('SIGINT', stop);
       }

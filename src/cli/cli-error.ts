@@ -30,6 +30,10 @@ Exit codes:
 Environment:
   FOLDNET_LOG     log URL when --log is not given (default file:./.foldnet/log.db)
   FOLDNET_ACTOR   actor recorded on events when --actor is not given (default $USER@hostname)
+  FOLDNET_STATUS  status store for agent and status (file:PATH or etcd://…; default: the log when it is a file or etcd)
+  FOLDNET_KAFKA_TLS, FOLDNET_KAFKA_TLS_{CA,CERT,KEY}_FILE, FOLDNET_KAFKA_SASL_{MECHANISM,USERNAME,PASSWORD[_FILE]}
+  FOLDNET_ETCD_TLS_{CA,CERT,KEY}_FILE, FOLDNET_ETCD_{USERNAME,PASSWORD[_FILE]}
+                  TLS and SASL for the Kafka and etcd backends
   FOLDNET_DEBUG   1 prints stack traces of internal errors`;
 
 /** An expected failure: each problem and then the message go to stderr as `Error: ...` lines. */

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { EventLog } from '../log/event-log';
 import { DEFAULT_LOG_PATH, openLog, parseLogUrl } from '../log/open-log';
+import { backendSecurityFromEnv } from '../log/log-env';
 import { CliError, ExitCode } from './cli-error';
 import { loadState, type LoadedState } from './load-state';
 
@@ -66,7 +67,7 @@ export function createContext(io: CliIo, globals: () => GlobalOptions): CliConte
       const where = parseLogUrl(url);
       if (options.mustExist && where.backend === 'file' && !existsSync(where.path))
         throw new CliError(ExitCode.Log, `no log at ${where.path} (nothing applied yet? choose another with --log or FOLDNET_LOG)`);
-      log = openLog(url);
+      log = openLog(url, { security: backendSecurityFromEnv(io.env) });
       return log;
     },
     loadState,

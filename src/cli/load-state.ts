@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/Either';
 import type { LoggedEvent } from '../../compiler/events/event';
 import { foldAll } from '../../compiler/fold/fold';
-import { type ClusterState, emptyState } from '../../compiler/fold/state';
+import type { ClusterState } from '../../compiler/fold/state';
 import { replayWithCheckpoints } from '../checkpoint/store-for-log';
 import type { EventLog } from '../log/event-log';
 import { canonicalTime } from '../log/log-time';

@@ -1,7 +1,9 @@
 // `foldnet log`: the history of the cluster, one line per event in offset
 // order — who changed what, when — filtered by time, kind, name and
-// namespace. The log is folded to show which events the fold rejected and
-// why (STATUS), since a rejected event is in history but changed nothing.
+// namespace, or to what changed what applies to one endpoint (--touching,
+// see touching-filter.ts). The log is folded to show which events the fold
+// rejected and why (STATUS), since a rejected event is in history but
+// changed nothing.
 import type { Command } from 'commander';
 import type { LoggedEvent } from '../../compiler/events/event';
 import { emptyState } from '../../compiler/fold/state';
@@ -13,6 +15,7 @@ import type { CliContext } from './context';
 import { outputOption, renderJson, renderTable, type OutputFormat } from './format-output';
 import { foldLog } from './load-state';
 import { displayKindId, kindArgument } from './resource-names';
+import { touchingOffsets } from './touching-filter';
 
 interface LogOptions {
   readonly since?: string;
@@ -20,6 +23,7 @@ interface LogOptions {
   readonly kind?: string;
   readonly name?: string;
   readonly namespace?: string;
+  readonly touching?: string;
   readonly output: OutputFormat;
 }
 
@@ -47,8 +51,9 @@ async function runLog(ctx: CliContext, opts: LogOptions): Promise<void> {
   };
   const log = ctx.openLog({ mustExist: true });
   const events: LoggedEvent[] = [];
+  const touching = opts.touching === undefined ? undefined : await touchingOffsets(log, opts.touching, await log.head());
   const keep = keyFilter(opts.name, opts.namespace);
-  for await (const e of queryLog(log, query)) if (keep(e)) events.push(e);
+  for await (const e of queryLog(log, query)) if (keep(e) && (touching?.has(e.offset) ?? true)) events.push(e);
   const last = events.length === 0 ? -1 : events[events.length - 1]!.offset;
   const { rejections } = await foldLog(log, emptyState(), last + 1);
   const rejected = (e: LoggedEvent): string | undefined => rejections.get(e.offset)?.reason;
@@ -79,6 +84,7 @@ export function registerLogCommand(program: Command, ctx: CliContext): void {
     .option('--kind <kind>', 'only events about this kind (wep, pod, networkpolicy, ...)')
     .option('--name <name>', 'only events about resources with this name (or NAMESPACE/NAME)')
     .option('-n, --namespace <ns>', 'only events about resources in this namespace')
+    .option('--touching <ns/name>', 'only events that changed what applies to this endpoint: its spec, policies selecting it, its profiles, its namespace')
     .addOption(outputOption(['table', 'json']))
     .action(async (opts: LogOptions) => runLog(ctx, opts));
 }

@@ -28,6 +28,8 @@ import { registerDeleteCommand } from './delete-command';
 import { registerGetCommand } from './get-command';
 import { registerLogCommand } from './log-command';
 import { registerPlanCommands } from './plan-commands';
+import { registerAgentCommand } from './agent-command';
+import { registerStatusCommand } from './status-command';
 
 /** The version in the package.json above this file (source or dist tree). */
 function packageVersion(): string {
@@ -50,7 +52,7 @@ export function buildProgram(io: CliIo): { program: Command; ctx: CliContext } {
   program
     .description('event-sourced, Calico-style L3 container networking: one ordered log, a pure compiler, an applier per host')
     .version(packageVersion(), '-V, --version', 'print the version')
-    .option('--log <url>', 'the event log: file:PATH or a path (default: $FOLDNET_LOG, else file:./.foldnet/log.db)')
+    .option('--log <url>', 'the event log: file:PATH (or a path), kafka://HOST:PORT[,…]/TOPIC or etcd://HOST:PORT[,…]/PREFIX (default: $FOLDNET_LOG, else file:./.foldnet/log.db)')
     .option('--actor <name>', 'who is acting, recorded on events (default: $FOLDNET_ACTOR, else $USER@hostname)')
     .exitOverride()
     .configureOutput({
@@ -66,6 +68,8 @@ export function buildProgram(io: CliIo): { program: Command; ctx: CliContext } {
   registerLogCommand(program, ctx);
   registerCompileCommands(program, ctx);
   registerPlanCommands(program, ctx);
+  registerAgentCommand(program, ctx);
+  registerStatusCommand(program, ctx);
   return { program, ctx };
 }
 

@@ -5,7 +5,6 @@
 // behaviour is src/agent/'s; this only drives the process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { buildProgram } from '../cli/main';
 import { nodeEntry } from './node-entry';
 
 export interface AgentProcessOptions {
@@ -23,15 +22,9 @@ export interface AgentProcessOptions {
 
 export type AgentLine = Readonly<Record<string, unknown>> & { readonly msg?: string; readonly level?: string };
 
-/**
- * The node arguments running `foldnet agent`: through the CLI once its main.ts
- * registers the agent command; until then through src/agent/main.ts, the
- * agent's own entry point, which takes the same flags.
- */
+/** The node arguments running `foldnet agent`. */
 export function agentEntry(): string[] {
-  const io = { stdout: () => undefined, stderr: () => undefined, env: {}, readStdin: () => '' };
-  const wired = buildProgram(io).program.commands.some((c) => c.name() === 'agent');
-  return wired ? [...nodeEntry('cli/main'), 'agent'] : nodeEntry('agent/main');
+  return [...nodeEntry('cli/main'), 'agent'];
 }
 
 export class AgentProcess {

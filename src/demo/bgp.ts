@@ -8,6 +8,8 @@ export interface BirdProtocol {
   readonly name: string;
   readonly proto: string;
   readonly state: string;
+  /** When the protocol last changed state (a session that flapped has a new one). */
+  readonly since: string;
   /** The last column: `Established` for a BGP session that is up. */
   readonly info: string;
 }
@@ -25,7 +27,11 @@ export function parseProtocols(text: string): BirdProtocol[] {
     const [name, proto, , state] = cols as [string, string, string, string];
     // Since is a time (HH:MM:SS[.fff]) or a date and a time; the info follows it.
     const sinceEnd = cols.findIndex((c, i) => i >= 4 && /^\d{2}:\d{2}:\d{2}/.test(c));
-    out.push({ name, proto, state, info: sinceEnd < 0 ? '' : cols.slice(sinceEnd + 1).join(' ') });
+    out.push({
+      name, proto, state,
+      since: sinceEnd < 0 ? '' : cols.slice(4, sinceEnd + 1).join(' '),
+      info: sinceEnd < 0 ? '' : cols.slice(sinceEnd + 1).join(' '),
+    });
   }
   return out;
 }

@@ -5,7 +5,7 @@
 // down by `down()` — agents, BIRDs, workload processes, namespaces, files —
 // however far `up()` got. What to show or assert is main.ts's and the tests'.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { birdPaths, stopBird } from '../agent/bird-daemon';
@@ -47,6 +47,8 @@ export class DemoCluster {
   private readonly namespaces: string[] = [];
   private topo: DemoTopology | undefined;
   private downed: Promise<string[]> | undefined;
+  private bringing: Promise<void> | undefined;
+  private closing = false;
 
   private constructor(readonly options: DemoClusterOptions) {}
 
@@ -59,8 +61,9 @@ export class DemoCluster {
   static async up(options: DemoClusterOptions, onCreated: (c: DemoCluster) => void = () => undefined): Promise<DemoCluster> {
     const c = new DemoCluster(options);
     onCreated(c);
+    c.bringing = c.bringUp();
     try {
-      await c.bringUp();
+      await c.bringing;
       return c;
     } catch (e) {
       await c.down();
@@ -68,8 +71,14 @@ export class DemoCluster {
     }
   }
 
+  /** Throws once teardown has begun, so that bringing up stops creating things. */
+  private check(): void {
+    if (this.closing) throw new Error('the demo cluster is being torn down');
+  }
+
   private async bringUp(): Promise<void> {
     const say = this.options.say ?? (() => undefined);
+    this.check();
     const applied = await this.cli(['apply', '-f', this.options.fixture]);
     if (applied.code !== 0) throw new Error(`foldnet apply -f ${this.options.fixture} failed (${applied.code}): ${applied.stderr}`);
     say(`foldnet apply -f ${this.options.fixture}\n${applied.stdout}`);
@@ -80,8 +89,12 @@ export class DemoCluster {
       await log.close();
     }
     say(`namespaces: ${[...this.topo.hosts, ...this.topo.workloads].map((x) => x.netns).join(' ')}`);
-    await buildNetwork(this.topo, (ns) => this.namespaces.push(ns));
-    for (const w of this.topo.workloads) this.workloads.set(w.key, await WorkloadClient.start(w.netns));
+    await buildNetwork(this.topo, (ns) => this.namespaces.push(ns), () => this.check());
+    for (const w of this.topo.workloads) {
+      this.check();
+      this.workloads.set(w.key, await WorkloadClient.start(w.netns));
+    }
+    this.check();
     for (const h of this.topo.hosts) this.startAgent(h.name);
   }
 
@@ -95,6 +108,7 @@ export class DemoCluster {
   }
 
   startAgent(host: string): AgentProcess {
+    this.check();
     const h = hostOf(this.topology, host);
     const agent = AgentProcess.start({
       host, netns: h.netns, logUrl: this.logUrl, stateDir: this.hostDir(host), birdDir: this.hostDir(host),
@@ -129,6 +143,42 @@ export class DemoCluster {
       readStdin: () => '',
     });
     return { code, stdout, stderr };
+  }
+
+  /** `foldnet apply -f` of `content` (YAML or JSON), written to a file named `name` in the run's directory. */
+  async apply(name: string, content: string): Promise<CliOutput> {
+    const file = join(this.dir, name);
+    writeFileSync(file, content);
+    return this.cliOk(['apply', '-f', file]);
+  }
+
+  /** Runs the CLI and fails unless it exits 0. */
+  async cliOk(args: readonly string[]): Promise<CliOutput> {
+    const r = await this.cli(args);
+    if (r.code !== 0) throw new Error(`foldnet ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
+    return r;
+  }
+
+  /** The resource as `foldnet get KIND NAME -n NS -o json` prints it. */
+  async resource(kind: string, name: string, namespace: string): Promise<Record<string, unknown>> {
+    const r = await this.cliOk(['get', kind, name, '-n', namespace, '-o', 'json']);
+    const [doc] = JSON.parse(r.stdout) as Record<string, unknown>[];
+    if (!doc) throw new Error(`no ${kind} ${namespace}/${name}`);
+    return doc;
+  }
+
+  /**
+   * When the event at `offset` was appended, as epoch milliseconds: its time,
+   * stamped by the producer just before the append (the log has no clock of its own).
+   */
+  async eventTime(offset: number): Promise<number> {
+    const log = openLog(this.logUrl);
+    try {
+      for await (const e of log.read(offset, offset + 1)) return Date.parse(e.time);
+      throw new Error(`no event at offset ${offset}`);
+    } finally {
+      await log.close();
+    }
   }
 
   /** `foldnet reachability --protocol P [--port N] -o json`. */
@@ -185,7 +235,9 @@ export class DemoCluster {
    * files. Never throws; returns what could not be cleaned. Idempotent.
    */
   down(): Promise<string[]> {
-    this.downed ??= this.tearDown();
+    this.closing = true;
+    // Bringing up stops at its next step; only then is everything it made known.
+    this.downed ??= (this.bringing ?? Promise.resolve()).then(() => this.tearDown(), () => this.tearDown());
     return this.downed;
   }
 

@@ -2,14 +2,13 @@
 // the host link, the workloads' veth pairs with their addresses and routes.
 // Everything foldnet itself manages — the host side's routes to workloads,
 // proxy ARP and forwarding sysctls, nftables, BIRD — is left to the agents.
-// Each host namespace also gets a dummy `upstream0` carrying its default
-// route: proxy ARP answers only for addresses the host has a route to (as a
-// real host does through its uplink), and a dummy swallows what has nowhere
-// to go instead of bouncing it between hosts.
+// Each host namespace also gets an `upstream0` carrying its default route:
+// proxy ARP answers only for addresses the host routes out of another
+// interface (169.254.1.1 included), which a real host does through its
+// uplink. It is an empty bridge (this kernel may lack the dummy driver): what
+// is routed there goes nowhere, instead of bouncing between the hosts.
 import { exec, execOk } from './exec';
 import { type DemoTopology, HOST_LINK, UPSTREAM, WORKLOAD_GATEWAY } from './topology';
-
-const ip = (args: readonly string[]): Promise<string> => execOk('ip', args);
 
 /** Every namespace the topology uses. */
 export const namespacesOf = (topo: DemoTopology): string[] => [...topo.hosts.map((h) => h.netns), ...topo.workloads.map((w) => w.netns)];
@@ -17,15 +16,20 @@ export const namespacesOf = (topo: DemoTopology): string[] => [...topo.hosts.map
 /**
  * Creates the namespaces and links; `created` receives each namespace as soon
  * as it exists, so a caller can tear down whatever a failure left behind.
+ * `check` runs before each command and may throw to stop (teardown began).
  */
-export async function buildNetwork(topo: DemoTopology, created: (netns: string) => void): Promise<void> {
+export async function buildNetwork(topo: DemoTopology, created: (netns: string) => void, check: () => void = () => undefined): Promise<void> {
+  const ip = async (args: readonly string[]): Promise<string> => {
+    check();
+    return execOk('ip', args);
+  };
   for (const ns of namespacesOf(topo)) {
     await ip(['netns', 'add', ns]);
     created(ns);
     await ip(['-n', ns, 'link', 'set', 'lo', 'up']);
   }
   for (const h of topo.hosts) {
-    await ip(['-n', h.netns, 'link', 'add', UPSTREAM, 'type', 'dummy']);
+    await ip(['-n', h.netns, 'link', 'add', UPSTREAM, 'type', 'bridge']);
     await ip(['-n', h.netns, 'link', 'set', UPSTREAM, 'up']);
     await ip(['-n', h.netns, 'route', 'add', 'default', 'dev', UPSTREAM]);
   }

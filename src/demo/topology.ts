@@ -33,7 +33,7 @@ export interface DemoTopology {
 
 /** The veth joining the hosts has this name in every host namespace. */
 export const HOST_LINK = 'uplink';
-/** A dummy interface carrying each host's default route (see network.ts). */
+/** An interface carrying each host's default route (see network.ts). */
 export const UPSTREAM = 'upstream0';
 /** The workloads' gateway, answered by proxy ARP on the host side of their veth (Calico's choice). */
 export const WORKLOAD_GATEWAY = '169.254.1.1';

@@ -3,18 +3,13 @@
 // one-partition topic exists, producing a batch, fetching an exact offset
 // range, and listing offsets (the head, a timestamp). kafkajs errors become
 // LogErrors here, with `retriable` set for what a later attempt may cure.
-// What offsets mean and when to retry is kafka-log.ts's business.
-//
-// Fetching by offset. kafkajs's public consumer only reads through a consumer
-// group (a join, a rebalance delay, committed offsets), which cannot read an
-// exact range cheaply. So reads use kafkajs's own Cluster/Broker objects, the
-// ones its consumer uses, reached through the Kafka client's private cluster
-// factory: Broker.fetch (Fetch v11, long-poll) and Cluster.fetchTopicsOffset
-// (ListOffsets). That is internal API: kafkajs is pinned to exactly 2.2.4
-// (its last release) and `fetcher()` fails loudly if the factory is missing.
+// What offsets mean and when to retry is kafka-log.ts's business; fetching by
+// offset is kafka-fetcher.ts's (reached here through kafkajs's private
+// cluster factory: `fetcher()` fails loudly if kafkajs ever lacks it).
 import { type Admin, ConfigResourceTypes, Kafka, type KafkaConfig, type LogEntry, logLevel, type Producer } from 'kafkajs';
 import { LogError } from './event-log';
 import { showEndpoint } from './endpoint-list';
+import { type ClusterFactory, type Fetcher, clusterFetcher, kafkaType } from './kafka-fetcher';
 import type { KafkaLocation } from './kafka-url';
 import type { KafkaSecurity } from './log-env';
 
@@ -29,29 +24,6 @@ export interface KafkaClientOptions {
   readonly logSink?: KafkaLogSink;
 }
 
-export interface RawRecord {
-  readonly offset: number;
-  readonly value: Buffer | null;
-  readonly isControlRecord: boolean;
-}
-
-export interface FetchResult {
-  readonly records: readonly RawRecord[];
-  readonly highWatermark: number;
-  /** The offset asked for is past the high watermark or before the log start. */
-  readonly outOfRange: boolean;
-}
-
-/** What a fetch or list-offsets connection can do; one per tail, one shared by reads. */
-export interface Fetcher {
-  fetch(offset: number, maxWaitMs: number, maxBytes: number): Promise<FetchResult>;
-  /** The offset the next record will get (the high watermark). */
-  latestOffset(): Promise<number>;
-  /** The first offset whose record timestamp is ≥ `ms`, or the latest offset when none is. */
-  offsetForTime(ms: number): Promise<number>;
-  close(): Promise<void>;
-}
-
 /** The record's value, key and Kafka timestamp for one stored event. */
 export interface OutRecord {
   readonly key: string;
@@ -59,7 +31,6 @@ export interface OutRecord {
   readonly timestampMs: number;
 }
 
-const READ_COMMITTED = 1;
 // Our own messages are never larger; Kafka returns at least one whole batch anyway (KIP-74).
 const TOPIC_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -165,12 +136,7 @@ export class KafkaClient {
     if (typeof create !== 'function') {
       throw new LogError('io', 'kafkajs has changed: foldnet needs kafkajs 2.2.4 exactly (see package.json)');
     }
-    const cluster = (create as (o: object) => InternalCluster)({
-      metadataMaxAge: 300_000,
-      allowAutoTopicCreation: false,
-      isolationLevel: READ_COMMITTED,
-    });
-    return new ClusterFetcher(cluster, this.topic, (e) => this.toLogError(e));
+    return clusterFetcher(create as ClusterFactory, this.topic, (e) => this.toLogError(e));
   }
 
   async close(): Promise<void> {
@@ -186,10 +152,7 @@ export class KafkaClient {
     }
     const inner = err.originalError as { message?: string } | undefined;
     const detail = [err.message, inner?.message].filter((m) => m !== undefined && m !== '').join(': ');
-    const retriable =
-      err.retriable === true ||
-      (err.name !== undefined && RETRIABLE_NAMES.has(err.name)) ||
-      (err.name === 'KafkaJSNumberOfRetriesExceeded' && (inner as { retriable?: boolean } | undefined)?.retriable !== false);
+    const retriable = err.retriable === true || chainIsTransient(e);
     return new LogError('io', `${this.where}: ${detail || String(e)}`, { retriable, cause: e });
   }
 
@@ -248,113 +211,21 @@ const RETRIABLE_NAMES = new Set([
   'KafkaJSNoBrokerAvailableError',
 ]);
 
-function kafkaType(e: unknown): string | undefined {
-  const err = e as { type?: unknown; originalError?: { type?: unknown } } | undefined;
-  const t = err?.type ?? err?.originalError?.type;
-  return typeof t === 'string' ? t : undefined;
+/**
+ * True when any error in the chain (kafkajs wraps: NumberOfRetriesExceeded,
+ * NonRetriable around a connection error) is about reaching the broker: a
+ * later attempt may find it back. kafkajs marks some of those non-retriable
+ * for its own loop, which has given up; ours has not.
+ */
+function chainIsTransient(e: unknown): boolean {
+  for (let x = e as { name?: string; message?: string; originalError?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 8; depth++) {
+    if (x.name !== undefined && RETRIABLE_NAMES.has(x.name)) return true;
+    if (/ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection error|Closed connection|Connection timeout|Request timed out|not the leader|LEADER_NOT_AVAILABLE|NOT_LEADER|no leader|NOT_CONTROLLER|broker.*not found/i.test(x.message ?? '')) return true;
+    x = (x.originalError ?? x.cause) as typeof x;
+  }
+  return false;
 }
 
 function levelName(level: number): 'error' | 'warn' | 'info' | 'debug' {
   return level <= logLevel.ERROR ? 'error' : level <= logLevel.WARN ? 'warn' : level <= logLevel.INFO ? 'info' : 'debug';
-}
-
-// The slice of kafkajs's internal Cluster and Broker that ClusterFetcher uses.
-interface InternalMessage {
-  offset: string;
-  value: Buffer | null;
-  isControlRecord?: boolean;
-}
-interface InternalBroker {
-  fetch(req: object): Promise<{ responses: { partitions: { highWatermark: string; messages: InternalMessage[] }[] }[] }>;
-}
-interface InternalCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  addTargetTopic(topic: string): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(q: { nodeId: string }): Promise<InternalBroker>;
-  fetchTopicsOffset(
-    topics: { topic: string; partitions: { partition: number }[]; fromBeginning?: boolean; fromTimestamp?: number }[],
-  ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
-}
-
-class ClusterFetcher implements Fetcher {
-  private ready: Promise<void> | undefined;
-
-  constructor(
-    private readonly cluster: InternalCluster,
-    private readonly topic: string,
-    private readonly toLogError: (e: unknown) => LogError,
-  ) {}
-
-  async fetch(offset: number, maxWaitMs: number, maxBytes: number): Promise<FetchResult> {
-    return this.guard(async () => {
-      const leaders = this.cluster.findLeaderForPartitions(this.topic, [0]);
-      const nodeId = Object.keys(leaders)[0];
-      if (nodeId === undefined) throw new LogError('io', `topic ${this.topic}: partition 0 has no leader`, { retriable: true });
-      const broker = await this.cluster.findBroker({ nodeId });
-      let res: Awaited<ReturnType<InternalBroker['fetch']>>;
-      try {
-        res = await broker.fetch({
-          replicaId: -1,
-          isolationLevel: READ_COMMITTED,
-          maxWaitTime: maxWaitMs,
-          minBytes: 1,
-          maxBytes,
-          topics: [{ topic: this.topic, partitions: [{ partition: 0, fetchOffset: String(offset), maxBytes }] }],
-        });
-      } catch (e) {
-        // An answer, not a failure: the connection stays.
-        if (kafkaType(e) === 'OFFSET_OUT_OF_RANGE') return { records: [], highWatermark: -1, outOfRange: true };
-        throw e;
-      }
-      const p = res.responses[0]?.partitions[0];
-      if (p === undefined) throw new LogError('io', `topic ${this.topic}: the broker answered a fetch without partition 0`, { retriable: true });
-      return {
-        highWatermark: Number(p.highWatermark),
-        outOfRange: false,
-        records: p.messages.map((m) => ({ offset: Number(m.offset), value: m.value, isControlRecord: m.isControlRecord === true })),
-      };
-    });
-  }
-
-  async latestOffset(): Promise<number> {
-    return this.listOffset({ fromBeginning: false });
-  }
-
-  async offsetForTime(ms: number): Promise<number> {
-    const found = await this.listOffset({ fromTimestamp: ms });
-    return found >= 0 ? found : this.latestOffset();
-  }
-
-  async close(): Promise<void> {
-    this.ready = undefined;
-    await this.cluster.disconnect().catch(() => undefined);
-  }
-
-  private async listOffset(q: { fromBeginning?: boolean; fromTimestamp?: number }): Promise<number> {
-    return this.guard(async () => {
-      const [t] = await this.cluster.fetchTopicsOffset([{ topic: this.topic, partitions: [{ partition: 0 }], ...q }]);
-      const offset = Number(t?.partitions.find((p) => p.partition === 0)?.offset);
-      if (!Number.isSafeInteger(offset)) throw new LogError('io', `topic ${this.topic}: the broker listed no offset for partition 0`, { retriable: true });
-      return offset;
-    });
-  }
-
-  /** Runs `op` on a connected cluster; after a failure the next call reconnects from scratch. */
-  private async guard<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      this.ready ??= (async () => {
-        await this.cluster.connect();
-        await this.cluster.addTargetTopic(this.topic);
-      })();
-      await this.ready;
-      return await op();
-    } catch (e) {
-      this.ready = undefined;
-      await this.cluster.disconnect().catch(() => undefined);
-      throw this.toLogError(e);
-    }
-  }
 }

@@ -31,7 +31,8 @@ import type { EventDraft, LoggedEvent } from '../../compiler/events/event';
 import { ABORTED, backoffMs, sleepUnless, unlessAborted } from './abortable';
 import { type EventLog, LogError } from './event-log';
 import { Serial, checkOffset, decodeEvent, encodeEvent } from './event-record';
-import { type Fetcher, KafkaClient, type KafkaLogSink } from './kafka-client';
+import { KafkaClient, type KafkaLogSink } from './kafka-client';
+import type { Fetcher } from './kafka-fetcher';
 import type { KafkaLocation } from './kafka-url';
 import type { KafkaSecurity } from './log-env';
 import { timeArgument } from './log-time';
@@ -99,7 +100,8 @@ export class KafkaLog implements EventLog {
     if (valid.length === 0) return [];
     const records = valid.map((d) => ({ key: d.id, value: encodeEvent(d), timestampMs: Math.max(0, Date.parse(d.time)) }));
     return this.appends.run(async () => {
-      let sent = false;
+      // True while a produce's outcome is unknown (it threw): the next attempt may find our own batch.
+      let ambiguous = false;
       return this.retry(async () => {
         const reader = await this.readerReady();
         await this.catchUpIds(reader);
@@ -107,14 +109,15 @@ export class KafkaLog implements EventLog {
         if (known.some((o) => o !== undefined)) {
           const first = known[0];
           const whole = first !== undefined && known.every((o, i) => o === first + i);
-          if (sent && whole) return known as number[];
+          if (ambiguous && whole) return known as number[];
           const problems = valid.flatMap((d, i) =>
             known[i] === undefined ? [] : [`drafts[${i}].id: ${JSON.stringify(d.id)} is already in the log`],
           );
           throw new LogError('duplicate-id', `duplicate event id: ${problems.join('; ')}`, { problems });
         }
-        sent = true;
+        ambiguous = true;
         const base = await this.client.produce(records);
+        ambiguous = false;
         if (base === this.indexedTo) {
           valid.forEach((d, i) => this.ids.set(d.id, base + i));
           this.indexedTo = base + valid.length;

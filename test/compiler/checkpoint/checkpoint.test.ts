@@ -87,6 +87,16 @@ describe('checkpoint validation: never trusted', () => {
     assert.equal(errorTag(rewritten(c, (d) => (d.format = 'something-else'))), 'ForeignFormat');
   });
 
+  test('a state with other fields than this code’s ClusterState is foreign, whatever version it claims', () => {
+    const fewer = rewritten(encode(seedDemoState()), (d) => delete (d.state as Record<string, unknown>).policies);
+    assert.equal(errorTag(fewer), 'ForeignFormat');
+    const more = rewritten(encode(seedDemoState()), (d) => ((d.state as Record<string, unknown>).gadgets = { $: 'm', e: [] }));
+    assert.equal(errorTag(more), 'ForeignFormat');
+    const r = decodeCheckpoint(more);
+    assert.ok(E.isLeft(r));
+    assert.match(explainCheckpointError(r.left), /with gadgets/);
+  });
+
   test('a state edited and re-addressed no longer matches its recorded state hash', () => {
     const c = rewritten(encode(seedDemoState()), (d) => {
       const state = d.state as { offset: number; ipOwners: { e: unknown[][] } };
@@ -103,8 +113,6 @@ describe('checkpoint validation: never trusted', () => {
   test('text that is not JSON, or not a state, is malformed', () => {
     const text = '{"format":"foldnet-checkpoint"';
     assert.equal(errorTag({ sha256: sha256Hex(text), offset: 0, text }), 'Malformed');
-    const c = rewritten(encode(seedDemoState()), (d) => delete (d.state as Record<string, unknown>).policies);
-    assert.equal(errorTag(c), 'Malformed');
     const notMap = rewritten(encode(seedDemoState()), (d) => ((d.state as Record<string, unknown>).hosts = []));
     assert.equal(errorTag(notMap), 'Malformed');
   });

@@ -11,7 +11,7 @@ import { clusterDocs } from '../arbitraries/cluster';
 
 type Op = { readonly op: 'put' | 'remove'; readonly list: 0 | 1; readonly index: number };
 
-const opArb: fc.Arbitrary<Op> = fc.record({
+export const opArb: fc.Arbitrary<Op> = fc.record({
   op: fc.constantFrom<'put' | 'remove'>('put', 'put', 'remove'),
   list: fc.constantFrom<0 | 1>(0, 1),
   index: fc.nat(40),

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { planHost, planKernel } from '../../../compiler/plan/host-plan';
+import { emittedState, planHost, planKernel } from '../../../compiler/plan/host-plan';
 import { isEmptyPlan } from '../../../compiler/plan/types';
 import { routeKey } from '../../../compiler/plan/routes-plan';
 import { clusterDocs } from '../arbitraries/cluster';
@@ -45,6 +45,18 @@ test('law: folding the plan onto the actual ruleset gives the desired ruleset, n
       const actual = kernelOf(snapshotFrom(a));
       const desired = snapshotFrom(d);
       assertSameRuleset(afterPlan(actual.nft, planHost(actual, desired)), kernelOf(desired).nft!);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('law: a plan between two emitted snapshots (the memory path), folded onto the first as the kernel holds it, gives the second', () => {
+  fc.assert(
+    fc.property(pairs, ([a, d]) => {
+      const before = snapshotFrom(a);
+      const after = snapshotFrom(d);
+      const plan = planKernel(emittedState(before), emittedState(after));
+      assertSameRuleset(afterPlan(kernelOf(before).nft, plan), kernelOf(after).nft!);
     }),
     { numRuns: RUNS },
   );

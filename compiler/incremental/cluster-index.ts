@@ -1,0 +1,281 @@
+// ClusterIndex: what the compiler asks of the whole cluster, answered without
+// scanning it — each endpoint's effective labels and sorted addresses,
+// endpoints by host, namespace and profile, the port numbers each named port
+// stands for, policies by namespace, and selector memberships
+// (memberships.ts). Built from a ClusterState in one pass, then kept current
+// by update(next, changes), whose cost follows what changed, not the cluster's
+// size. It reports what moved (index-delta.ts) so per-host compilers know
+// what to redo. An instance belongs to its caller (mutable, never shared
+// through module state); a full compile may build a throw-away one.
+import { ClusterState } from '../fold/state';
+import { Change } from '../fold/changes';
+import { EndpointModel, PolicyModel } from '../model/types';
+import { Ip } from '../net/ip';
+import { SelectorCache } from '../selector';
+import { sha256Hex } from '../hash/canonical';
+import { effectiveLabels, Labels, namespaceLabels } from '../compile/labels';
+import { Scope } from '../compile/scope';
+import { ipSortKey, KeyedIp } from './ip-order';
+import { Family, MemberView, Membership, membershipId, NamedPortKey, portKey } from './memberships';
+import { IndexDelta, DeltaBuilder } from './index-delta';
+import { MembershipTable } from './membership-table';
+
+export interface EndpointEntry extends MemberView {
+  /** The memberships it is in, by id. */
+  readonly memberOf: Set<Membership>;
+}
+
+const keyed = (ips: readonly Ip[]): EndpointEntry['ips'] => {
+  const out: { 4: KeyedIp[]; 6: KeyedIp[] } = { 4: [], 6: [] };
+  for (const ip of new Set(ips)) {
+    const key = ipSortKey(ip);
+    out[key[0] === '4' ? 4 : 6].push({ ip, key });
+  }
+  return out;
+};
+
+const addTo = <K, V>(m: Map<K, Set<V>>, k: K, v: V): void => {
+  const s = m.get(k);
+  if (s === undefined) m.set(k, new Set([v]));
+  else s.add(v);
+};
+const removeFrom = <K, V>(m: Map<K, Set<V>>, k: K, v: V): void => {
+  const s = m.get(k);
+  if (s === undefined) return;
+  s.delete(v);
+  if (s.size === 0) m.delete(k);
+};
+
+export class ClusterIndex {
+  readonly cache = new SelectorCache();
+  private current: ClusterState;
+  private readonly endpoints = new Map<string, EndpointEntry>();
+  private readonly byHost = new Map<string, Set<string>>();
+  private readonly byNamespace = new Map<string, Set<string>>();
+  private readonly byProfile = new Map<string, Set<string>>();
+  /** `name|proto` → port number → how many endpoints name it so. */
+  private readonly portNumbers = new Map<string, Map<number, number>>();
+  private readonly policiesByNamespace = new Map<string, Set<string>>();
+  private readonly globalPolicies = new Set<string>();
+  private readonly setNames = new Map<string, string>();
+  private readonly table: MembershipTable;
+
+  constructor(state: ClusterState) {
+    this.current = state;
+    this.table = new MembershipTable({
+      cache: this.cache,
+      view: (key) => this.endpoints.get(key),
+      namespaceLabels: (ns) => namespaceLabels(this.current, ns),
+      inNamespace: (ns) => this.byNamespace.get(ns) ?? new Set(),
+      all: () => this.endpoints.keys(),
+    });
+    for (const ep of state.endpoints.values()) this.addEndpoint(ep, undefined);
+    for (const p of state.policies.values()) this.addPolicy(p);
+  }
+
+  get state(): ClusterState {
+    return this.current;
+  }
+
+  endpoint(key: string): EndpointEntry | undefined {
+    return this.endpoints.get(key);
+  }
+
+  /** The endpoints on `host` (unordered). */
+  localEndpoints(host: string): EndpointModel[] {
+    return [...(this.byHost.get(host) ?? [])].map((k) => this.endpoints.get(k)!.model);
+  }
+
+  endpointsIn(namespace: string): ReadonlySet<string> {
+    return this.byNamespace.get(namespace) ?? new Set();
+  }
+
+  labels(key: string): Labels | undefined {
+    return this.endpoints.get(key)?.labels;
+  }
+
+  namespaceLabels(ns: string): Labels {
+    return namespaceLabels(this.current, ns);
+  }
+
+  /** Policies that can apply to an endpoint of `namespace`: its namespace's and the global ones (unordered). */
+  candidatePolicies(namespace: string): PolicyModel[] {
+    const out: PolicyModel[] = [];
+    for (const id of this.policiesByNamespace.get(namespace) ?? []) out.push(this.current.policies.get(id)!);
+    for (const id of this.globalPolicies) out.push(this.current.policies.get(id)!);
+    return out;
+  }
+
+  /** The port numbers endpoints give the named port `name` over `proto`, ascending. */
+  namedPortNumbers(name: string, proto: number): number[] {
+    return [...(this.portNumbers.get(`${name}|${proto}`)?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  /** The nft set name for an identity: a hash, memoised because every rule naming a set asks again. */
+  setName(prefix: string, family: Family, identity: string): string {
+    const memo = `${prefix}${family}|${identity}`;
+    let name = this.setNames.get(memo);
+    if (name === undefined) {
+      name = `${prefix}${family}-${sha256Hex(identity).slice(0, 12)}`;
+      this.setNames.set(memo, name);
+    }
+    return name;
+  }
+
+  /** The membership of a scope (narrowed to a named port), evaluated on first use. */
+  membership(scope: Scope, port?: NamedPortKey): Membership {
+    return this.table.get(scope, port);
+  }
+
+  /** An existing membership by id, if it was ever asked for. */
+  membershipById(id: string): Membership | undefined {
+    return this.table.byId(id);
+  }
+
+  /** Member addresses of a membership, sorted for the set. */
+  elements(m: Membership, family: Family): readonly Ip[] {
+    return m.elements(family, (k) => this.endpoints.get(k));
+  }
+
+  /** Forgets memberships nobody uses any more (ids in `keep` stay). */
+  prune(keep: ReadonlySet<string>): void {
+    this.table.prune(keep);
+  }
+
+  /** Brings the index to `next`, given the fold's changes from the current state; says what moved. */
+  update(next: ClusterState, changes: readonly Change[]): IndexDelta {
+    const delta = new DeltaBuilder();
+    this.current = next;
+    const touched = new Set<string>();
+    for (const c of changes) {
+      switch (c.entity) {
+        case 'endpoint':
+          touched.add(c.key);
+          break;
+        case 'profile':
+          delta.profiles.add(c.key);
+          for (const k of this.byProfile.get(c.key) ?? []) touched.add(k);
+          break;
+        case 'namespace':
+          delta.namespaces.add(c.key);
+          this.table.namespaceRelabelled(c.key, delta.sink);
+          break;
+        case 'policy': {
+          delta.policies.add(c.key);
+          const before = c.before as PolicyModel | undefined;
+          if (before) this.removePolicy(before);
+          const after = next.policies.get(c.key);
+          if (after) this.addPolicy(after);
+          break;
+        }
+        case 'tier':
+          delta.tiers = true;
+          break;
+        default:
+          delta.other.add(c.entity);
+      }
+    }
+    // Leaves before joins, so an address passing from one endpoint to another in one batch is never lost.
+    const joins: Array<() => void> = [];
+    for (const key of [...touched].sort()) {
+      const old = this.endpoints.get(key);
+      const model = next.endpoints.get(key);
+      if (old !== undefined && model !== undefined && old.model === model && !this.labelsChanged(old, model)) continue;
+      delta.endpoints.add(key);
+      if (old) delta.hosts.add(old.model.host);
+      if (model) delta.hosts.add(model.host);
+      joins.push(this.replaceEndpoint(key, old, model, delta));
+    }
+    for (const j of joins) j();
+    return delta.build();
+  }
+
+  private labelsChanged(old: EndpointEntry, model: EndpointModel): boolean {
+    return !sameLabels(old.labels, effectiveLabels(this.current, model));
+  }
+
+  /** Swaps an endpoint's entry; memberships it leaves are left now, those it joins in the returned step. */
+  private replaceEndpoint(key: string, old: EndpointEntry | undefined, model: EndpointModel | undefined, delta: DeltaBuilder): () => void {
+    if (old) this.unindexEndpoint(old, delta);
+    const entry = model === undefined ? undefined : this.makeEntry(model);
+    if (entry) {
+      this.endpoints.set(key, entry);
+      this.indexEndpoint(entry, delta);
+    }
+    const changedKeys = old && entry && old.model.ports === entry.model.ports && sameIps(old, entry) ? changedLabelKeys(old.labels, entry.labels) : undefined;
+    return this.table.reevaluate(key, old, entry, changedKeys, delta.sink);
+  }
+
+  private makeEntry(model: EndpointModel): EndpointEntry {
+    return { model, labels: effectiveLabels(this.current, model), ips: keyed(model.ips), memberOf: new Set() };
+  }
+
+  private addEndpoint(model: EndpointModel, delta: DeltaBuilder | undefined): void {
+    const entry = this.makeEntry(model);
+    this.endpoints.set(model.key, entry);
+    this.indexEndpoint(entry, delta);
+  }
+
+  private indexEndpoint(e: EndpointEntry, delta: DeltaBuilder | undefined): void {
+    const m = e.model;
+    addTo(this.byHost, m.host, m.key);
+    addTo(this.byNamespace, m.namespace, m.key);
+    for (const p of m.profiles) addTo(this.byProfile, p, m.key);
+    for (const p of m.ports) {
+      const name = `${p.name}|${p.protocol}`;
+      const counts = this.portNumbers.get(name) ?? new Map<number, number>();
+      const n = counts.get(p.port) ?? 0;
+      counts.set(p.port, n + 1);
+      this.portNumbers.set(name, counts);
+      if (n === 0) delta?.portNames.add(name);
+    }
+  }
+
+  private unindexEndpoint(e: EndpointEntry, delta: DeltaBuilder): void {
+    const m = e.model;
+    this.endpoints.delete(m.key);
+    removeFrom(this.byHost, m.host, m.key);
+    removeFrom(this.byNamespace, m.namespace, m.key);
+    for (const p of m.profiles) removeFrom(this.byProfile, p, m.key);
+    for (const p of m.ports) {
+      const name = `${p.name}|${p.protocol}`;
+      const counts = this.portNumbers.get(name)!;
+      const n = counts.get(p.port)! - 1;
+      if (n > 0) counts.set(p.port, n);
+      else {
+        counts.delete(p.port);
+        if (counts.size === 0) this.portNumbers.delete(name);
+        delta.portNames.add(name);
+      }
+    }
+  }
+
+  private addPolicy(p: PolicyModel): void {
+    if (p.kind === 'NetworkPolicy' && p.namespace !== undefined) addTo(this.policiesByNamespace, p.namespace, p.id);
+    else this.globalPolicies.add(p.id);
+  }
+
+  private removePolicy(p: PolicyModel): void {
+    if (p.kind === 'NetworkPolicy' && p.namespace !== undefined) removeFrom(this.policiesByNamespace, p.namespace, p.id);
+    else this.globalPolicies.delete(p.id);
+  }
+}
+
+const sameLabels = (a: Labels, b: Labels | undefined): boolean => {
+  if (b === undefined) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+  return true;
+};
+
+const changedLabelKeys = (a: Labels, b: Labels): Set<string> => {
+  const out = new Set<string>();
+  for (const k of Object.keys(a)) if (!Object.hasOwn(b, k) || a[k] !== b[k]) out.add(k);
+  for (const k of Object.keys(b)) if (!Object.hasOwn(a, k)) out.add(k);
+  return out;
+};
+
+const sameIps = (a: MemberView, b: MemberView): boolean => a.model.ips.length === b.model.ips.length && a.model.ips.every((ip, i) => b.model.ips[i] === ip);
+
+export { membershipId, portKey };

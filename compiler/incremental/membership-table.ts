@@ -1,0 +1,147 @@
+// The memberships a cluster index keeps, bucketed by what can bring an
+// endpoint into them — its namespace (namespaced scopes), a named port it
+// carries (port-narrowed scopes), or nothing in particular (cluster-wide
+// scopes) — so that an endpoint that appears or changes is evaluated only
+// against memberships it could be in, and after a label edit only against
+// those whose selector reads an edited key. Which endpoints exist and what
+// their labels are is the index's to say (TableContext).
+import { SelectorCache } from '../selector';
+import { Labels } from '../compile/labels';
+import { Scope } from '../compile/scope';
+import { ChangeSink, MemberView, Membership, membershipId, NamedPortKey, portKey } from './memberships';
+
+export interface TableEntry extends MemberView {
+  readonly memberOf: Set<Membership>;
+}
+
+export interface TableContext {
+  readonly cache: SelectorCache;
+  view(key: string): TableEntry | undefined;
+  namespaceLabels(ns: string): Labels;
+  inNamespace(ns: string): ReadonlySet<string>;
+  all(): Iterable<string>;
+}
+
+const intersects = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+};
+
+export class MembershipTable {
+  private readonly ids = new Map<string, Membership>();
+  private readonly byNamespace = new Map<string, Set<Membership>>();
+  private readonly clusterWide = new Set<Membership>();
+  private readonly byPort = new Map<string, Set<Membership>>();
+  private readonly withNamespaceSelector = new Set<Membership>();
+
+  constructor(private readonly ctx: TableContext) {}
+
+  byId(id: string): Membership | undefined {
+    return this.ids.get(id);
+  }
+
+  get(scope: Scope, port?: NamedPortKey): Membership {
+    const id = membershipId(scope, port);
+    const hit = this.ids.get(id);
+    if (hit !== undefined) return hit;
+    const m = new Membership(scope, port, this.ctx.cache);
+    this.ids.set(id, m);
+    this.bucketOf(m).add(m);
+    if (m.namespaceSelector !== undefined) this.withNamespaceSelector.add(m);
+    const candidates = scope.kind === 'namespace' ? this.ctx.inNamespace(scope.namespace) : this.ctx.all();
+    const nsLabels = this.ctx.namespaceLabels;
+    for (const key of candidates) {
+      const e = this.ctx.view(key)!;
+      if (!m.admits(e, nsLabels)) continue;
+      m.members.add(key);
+      e.memberOf.add(m);
+    }
+    return m;
+  }
+
+  prune(keep: ReadonlySet<string>): void {
+    for (const [id, m] of this.ids) {
+      if (keep.has(id)) continue;
+      this.ids.delete(id);
+      this.bucketOf(m).delete(m);
+      this.withNamespaceSelector.delete(m);
+      for (const key of m.members) this.ctx.view(key)?.memberOf.delete(m);
+    }
+  }
+
+  /**
+   * An endpoint changed from `old` to `next` (either may be absent). Leaves
+   * happen now; joins in the returned step, which the caller runs after every
+   * other endpoint of the batch has left what it leaves. `labelKeys`, when
+   * given, says only those labels changed (addresses and ports did not).
+   */
+  reevaluate(key: string, old: TableEntry | undefined, next: TableEntry | undefined, labelKeys: ReadonlySet<string> | undefined, sink: ChangeSink): () => void {
+    const nsLabels = this.ctx.namespaceLabels;
+    const stay = new Set<Membership>();
+    for (const m of old?.memberOf ?? []) {
+      const keeps = next !== undefined && labelKeys !== undefined && (!intersects(m.keys, labelKeys) || m.admits(next, nsLabels));
+      if (keeps) {
+        stay.add(m);
+        next.memberOf.add(m);
+      } else m.leave(key, old!.ips, sink);
+    }
+    return () => {
+      if (next === undefined) return;
+      for (const bucket of this.bucketsFor(next)) {
+        for (const m of bucket) {
+          if (stay.has(m) || next.memberOf.has(m)) continue;
+          if (labelKeys !== undefined && !intersects(m.keys, labelKeys)) continue;
+          if (!m.admits(next, nsLabels)) continue;
+          m.join(key, next.ips, sink);
+          next.memberOf.add(m);
+        }
+      }
+    };
+  }
+
+  /** A namespace's labels changed: memberships that select namespaces are evaluated again for its endpoints. */
+  namespaceRelabelled(ns: string, sink: ChangeSink): void {
+    const nsLabels = this.ctx.namespaceLabels;
+    for (const m of this.withNamespaceSelector) {
+      for (const key of this.ctx.inNamespace(ns)) {
+        const e = this.ctx.view(key)!;
+        const was = m.members.has(key);
+        const is = m.admits(e, nsLabels);
+        if (was === is) continue;
+        if (is) {
+          m.join(key, e.ips, sink);
+          e.memberOf.add(m);
+        } else {
+          m.leave(key, e.ips, sink);
+          e.memberOf.delete(m);
+        }
+      }
+    }
+  }
+
+  private bucketsFor(e: TableEntry): Array<ReadonlySet<Membership>> {
+    const out: Array<ReadonlySet<Membership>> = [this.clusterWide];
+    const ns = this.byNamespace.get(e.model.namespace);
+    if (ns !== undefined) out.push(ns);
+    for (const p of e.model.ports) {
+      const b = this.byPort.get(portKey({ name: p.name, proto: p.protocol, port: p.port }));
+      if (b !== undefined) out.push(b);
+    }
+    return out;
+  }
+
+  private bucketOf(m: Membership): Set<Membership> {
+    if (m.port !== undefined) return bucket(this.byPort, portKey(m.port));
+    if (m.scope.kind === 'namespace') return bucket(this.byNamespace, m.scope.namespace);
+    return this.clusterWide;
+  }
+}
+
+const bucket = (m: Map<string, Set<Membership>>, k: string): Set<Membership> => {
+  let s = m.get(k);
+  if (s === undefined) {
+    s = new Set();
+    m.set(k, s);
+  }
+  return s;
+};

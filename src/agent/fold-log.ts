@@ -1,0 +1,33 @@
+// Folding for the agent: a range of the log, page by page, or a batch of
+// events already read, onto a ClusterState. An event out of order means the
+// log lost the agent's place; that is thrown (only a restart, which re-reads
+// the log from 0, can recover), since the agent cannot go on from a gap.
+import * as E from 'fp-ts/Either';
+import type { LoggedEvent } from '../../compiler/events/event';
+import { foldAll } from '../../compiler/fold/fold';
+import type { ClusterState } from '../../compiler/fold/state';
+import type { EventLog } from '../log/event-log';
+
+const PAGE = 1000;
+
+export function foldEvents(state: ClusterState, events: readonly LoggedEvent[]): ClusterState {
+  const r = foldAll(events, state);
+  if (E.isLeft(r)) throw new Error(`the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
+  return r.right;
+}
+
+/** Folds events `from.offset` up to (not including) `to` onto `from`. */
+export async function foldRange(log: EventLog, from: ClusterState, to: number): Promise<ClusterState> {
+  let state = from;
+  let page: LoggedEvent[] = [];
+  for await (const e of log.read(from.offset, to)) {
+    page.push(e);
+    if (page.length >= PAGE) {
+      state = foldEvents(state, page);
+      page = [];
+    }
+  }
+  state = foldEvents(state, page);
+  if (state.offset !== to) throw new Error(`the log ended at offset ${state.offset}, expected events up to ${to}`);
+  return state;
+}

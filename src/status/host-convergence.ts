@@ -1,0 +1,94 @@
+// Which hosts have converged: for every host of the cluster (folded at the
+// head), its report from the status store compared with what the log says.
+// A live report converges when its snapshot hash equals the hash of
+// compileHost(state at its applied offset, host) — the agent applied exactly
+// what foldnet computes for that point of history — whatever its lag behind
+// the head. No report: unknown; a report its writer stopped keeping alive:
+// stale. The log is folded once, front to back, stopping at each reported
+// offset on the way. Printing the rows is the CLI's job.
+import * as E from 'fp-ts/Either';
+import { type CompileOptions, DEFAULT_COMPILE_OPTIONS, compileHost, snapshotHash } from '../../compiler/compile/host';
+import type { LoggedEvent } from '../../compiler/events/event';
+import { foldAll } from '../../compiler/fold/fold';
+import { type ClusterState, emptyState } from '../../compiler/fold/state';
+import { type EventLog, LogError } from '../log/event-log';
+import type { HostStatus } from './status-store';
+
+export type Convergence = 'converged' | 'diverged' | 'stale' | 'unknown';
+
+export interface HostRow {
+  readonly host: string;
+  readonly state: Convergence;
+  /** Why it diverged, when the hashes alone do not say. */
+  readonly reason?: string;
+  readonly appliedOffset?: number;
+  /** head - appliedOffset. */
+  readonly lag?: number;
+  readonly reportedHash?: string;
+  /** What foldnet computes for the host at appliedOffset (live reports only). */
+  readonly expectedHash?: string;
+  readonly lastApplyTime?: string;
+  readonly lastError?: string | null;
+  readonly reportedAt?: string;
+}
+
+export interface ClusterConvergence {
+  readonly head: number;
+  readonly rows: readonly HostRow[];
+}
+
+export async function hostConvergence(
+  log: EventLog,
+  reports: readonly HostStatus[],
+  options: CompileOptions = DEFAULT_COMPILE_OPTIONS,
+): Promise<ClusterConvergence> {
+  const head = await log.head();
+  const byHost = new Map(reports.map((r) => [r.host, r]));
+  const wanted = [...new Set(reports.filter((r) => r.live && r.appliedOffset <= head).map((r) => r.appliedOffset))].sort((a, b) => a - b);
+  const states = new Map<number, ClusterState>();
+  let state = emptyState();
+  let page: LoggedEvent[] = [];
+  const flush = (): void => {
+    const r = foldAll(page, state);
+    if (E.isLeft(r)) throw new LogError('io', `the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
+    state = r.right;
+    page = [];
+  };
+  const keep = (): void => {
+    if (wanted.includes(state.offset)) states.set(state.offset, state);
+  };
+  keep();
+  for await (const e of log.read(0, head)) {
+    page.push(e);
+    // Stop exactly at the next reported offset, and fold in pages otherwise.
+    if (wanted.includes(e.offset + 1) || page.length >= 1000) {
+      flush();
+      keep();
+    }
+  }
+  flush();
+  keep();
+  if (state.offset !== head) throw new LogError('io', `the log ended at offset ${state.offset}, expected events up to ${head}`);
+  const hosts = [...state.hosts.keys()].sort();
+  const rows = hosts.map((host): HostRow => {
+    const r = byHost.get(host);
+    if (r === undefined) return { host, state: 'unknown' };
+    const base = {
+      host,
+      appliedOffset: r.appliedOffset,
+      lag: head - r.appliedOffset,
+      reportedHash: r.snapshotHash,
+      lastApplyTime: r.lastApplyTime,
+      lastError: r.lastError,
+      reportedAt: r.reportedAt,
+    };
+    if (!r.live) return { ...base, state: 'stale' };
+    const at = states.get(r.appliedOffset);
+    if (at === undefined) return { ...base, state: 'diverged', reason: `reported offset ${r.appliedOffset} is past the head ${head}` };
+    const snap = compileHost(at, host, options);
+    if (E.isLeft(snap)) return { ...base, state: 'diverged', reason: `the host does not exist at offset ${r.appliedOffset}` };
+    const expectedHash = snapshotHash(snap.right);
+    return { ...base, expectedHash, state: expectedHash === r.snapshotHash ? 'converged' : 'diverged' };
+  });
+  return { head, rows };
+}
