@@ -10,7 +10,7 @@ import { APPS, ClusterShape, Doc, hostName, isCalicoStyle, namespaceName, namesp
 import { globalPolicyDoc, namespacedPolicyDoc } from './policy-gen';
 import { seededRandom } from './random';
 
-export { shapeFor } from './cluster-shape';
+export { APPS, hostName, namespaceName, shapeFor, TEAMS } from './cluster-shape';
 export type { ClusterShape, Doc } from './cluster-shape';
 
 const TIER_OF: Record<string, string> = {

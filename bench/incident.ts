@@ -124,6 +124,7 @@ export async function benchIncident(options: IncidentBenchOptions = {}): Promise
     const step = (m: Measured): void => {
       runs.push(m);
       print(`  ${m.what.padEnd(46)} ${(m.ms / 1000).toFixed(2).padStart(8)} s   peak RSS ${m.maxRssMb.toFixed(0).padStart(5)} MB   exit ${m.code}`);
+      if (m.code !== 0 && !(m.code === 1 && m.what.startsWith('bisect'))) print(`    ${m.out.trim().split('\n').slice(-3).join('\n    ')}`);
     };
     // Without checkpoints: spacing 0 writes none, and none exist yet.
     step(measure('checkpoint --every 0 (no checkpoints)', [...log, 'checkpoint', '--every', '0']));

@@ -49,13 +49,13 @@ const TEMPLATES: readonly Template[] = [
   },
   {
     name: 'allow-cache-from-backends', pods: { app: 'cache' },
-    k8s: { ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['app', 'batch'] }] } }], ports: [{ port: 'redis' }] }] },
-    calico: { ingress: [allow({ selector: "tier in {'app', 'batch'}" }, { ports: ['redis'] })] },
+    k8s: { ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['app', 'batch'] }] } }], ports: [{ port: 6379 }] }] },
+    calico: { ingress: [allow({ selector: "tier in {'app', 'batch'}" }, { ports: [6379] })] },
   },
   {
     name: 'allow-metrics-scrape', pods: {},
-    k8s: { ingress: [{ from: [{ namespaceSelector: { matchLabels: { role: 'monitoring' } }, podSelector: { matchLabels: { app: 'metrics-agent' } } }], ports: [{ port: 'metrics' }] }] },
-    calico: { ingress: [allow({ namespaceSelector: "role == 'monitoring'", selector: "app == 'metrics-agent'" }, { ports: ['metrics'] })] },
+    k8s: { ingress: [{ from: [{ namespaceSelector: { matchLabels: { role: 'monitoring' } }, podSelector: { matchLabels: { app: 'metrics-agent' } } }], ports: [{ port: 9100 }] }] },
+    calico: { ingress: [allow({ namespaceSelector: "role == 'monitoring'", selector: "app == 'metrics-agent'" }, { ports: [9100] })] },
   },
   {
     name: 'allow-dns-and-namespace-egress', pods: {},
@@ -115,6 +115,13 @@ const CALICO_EXTRAS: ReadonlyArray<{ name: string; spec: Doc }> = [
 
 const PER_ROUND = TEMPLATES.length + CALICO_EXTRAS.length;
 
+/**
+ * The order policies come in within a round: the Calico ones early, so that
+ * even a namespace with few policies has a canary guard (whose selectors read
+ * the `release` label the label-edit benchmark flips) and a tiered policy.
+ */
+const SLOTS: readonly number[] = [0, 1, 2, 3, 5, 6, TEMPLATES.length, TEMPLATES.length + 1, 4, 7, 8, 9];
+
 const narrowK8s = (sel: K8sSel | undefined, version: string | undefined): K8sSel =>
   version === undefined ? sel ?? {} : { ...(sel ?? {}), matchLabels: { ...(sel?.matchLabels ?? {}), version } };
 
@@ -122,7 +129,7 @@ const narrowK8s = (sel: K8sSel | undefined, version: string | undefined): K8sSel
 export const namespacedPolicyDoc = (shape: ClusterShape, ns: number, p: number, edit: { port?: number } = {}): Doc => {
   void shape;
   const round = Math.floor(p / PER_ROUND);
-  const slot = p % PER_ROUND;
+  const slot = SLOTS[p % PER_ROUND]!;
   const version = round === 0 ? undefined : `v${1 + ((round - 1) % 3)}`;
   const suffix = round === 0 ? '' : `-r${round}`;
   const namespace = namespaceName(ns);
@@ -169,7 +176,7 @@ export const globalPolicyDoc = (shape: ClusterShape, g: number): Doc => {
       ...meta('host-health-checks'),
       spec: {
         tier: 'security', order: 2, selector: 'has(app)', types: ['Ingress'],
-        ingress: [{ action: 'Allow', protocol: 'TCP', source: { nets: ['172.16.0.0/12'] }, destination: { ports: ['http', 'metrics'] } }, { action: 'Pass' }],
+        ingress: [{ action: 'Allow', protocol: 'TCP', source: { nets: ['172.16.0.0/12'] }, destination: { ports: [8080, 9100] } }, { action: 'Pass' }],
       },
     };
   const team = g % TEAMS;

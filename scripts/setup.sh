@@ -12,6 +12,11 @@ command -v ip >/dev/null || need_apt+=(iproute2)
 command -v ping >/dev/null || need_apt+=(iputils-ping)
 command -v nc >/dev/null || need_apt+=(netcat-openbsd)
 command -v node >/dev/null || need_apt+=(nodejs npm)
+# The CNI plugin's tests run containers with podman (CNI backend, runc) from a static busybox image.
+command -v podman >/dev/null || need_apt+=(podman)
+command -v runc >/dev/null || need_apt+=(runc)
+[ -x /usr/lib/cni/loopback ] || need_apt+=(containernetworking-plugins)
+dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"
   apt-get update -qq

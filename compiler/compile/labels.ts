@@ -7,9 +7,16 @@ import { EndpointModel, K8S_NAMESPACE_NAME_LABEL, NAMESPACE_LABEL } from '../mod
 
 export type Labels = Readonly<Record<string, string>>;
 
-export const effectiveLabels = (state: ClusterState, ep: EndpointModel): Labels => {
+export const effectiveLabels = (state: ClusterState, ep: EndpointModel): Labels =>
+  labelsWith((name) => state.profiles.get(name)?.labelsToApply, ep);
+
+/** effectiveLabels with profiles' labelsToApply looked up by the caller (the cluster index keeps them in a plain map). */
+export const labelsWith = (profileLabels: (name: string) => Labels | undefined, ep: EndpointModel): Labels => {
   const out: Record<string, string> = {};
-  for (const name of ep.profiles) Object.assign(out, state.profiles.get(name)?.labelsToApply ?? {});
+  for (const name of ep.profiles) {
+    const l = profileLabels(name);
+    if (l !== undefined) Object.assign(out, l);
+  }
   Object.assign(out, ep.labels);
   out[NAMESPACE_LABEL] = ep.namespace;
   return out;

@@ -3,6 +3,7 @@
 // to per-endpoint chains; those walk tiers in order, jumping to per-policy
 // chains, then fall back to profiles. A policy's verdict comes back as a mark
 // bit (ALLOW or PASS) because `return` cannot carry one; Deny drops at once.
+import { ClusterState } from '../fold/state';
 import { EndpointModel, PolicyModel, ProfileModel } from '../model/types';
 import { familyOf } from '../net/ip';
 import { Rule } from '../resources/rule';
@@ -48,10 +49,13 @@ export const profileChainSpec = (ctx: RuleContext, p: ProfileModel, dir: Directi
 const BUILTIN_NS_PROFILE = (name: string): ProfileModel | undefined =>
   name.startsWith('kns.') ? { name, labelsToApply: {}, ingress: [{ action: 'Allow' }], egress: [{ action: 'Allow' }] } : undefined;
 
+/** The profile a name stands for: the resource, else the built-in `kns.<ns>`, else none. */
+export const profileByName = (state: ClusterState, name: string): ProfileModel | undefined => state.profiles.get(name) ?? BUILTIN_NS_PROFILE(name);
+
 /** The profiles an endpoint falls back to, in its order; `kns.<ns>` is built in unless defined. */
 export const endpointProfiles = (ctx: RuleContext, ep: EndpointModel): ProfileModel[] =>
   ep.profiles.flatMap((name) => {
-    const p = ctx.state.profiles.get(name) ?? BUILTIN_NS_PROFILE(name);
+    const p = profileByName(ctx.state, name);
     return p ? [p] : [];
   });
 

@@ -13,25 +13,28 @@ import { EndpointModel, PolicyModel } from '../model/types';
 import { Ip } from '../net/ip';
 import { SelectorCache } from '../selector';
 import { sha256Hex } from '../hash/canonical';
-import { effectiveLabels, Labels, namespaceLabels } from '../compile/labels';
+import { Labels, labelsWith, namespaceLabels } from '../compile/labels';
 import { Scope } from '../compile/scope';
 import { ipSortKey, KeyedIp } from './ip-order';
 import { Family, MemberView, Membership, membershipId, NamedPortKey, portKey } from './memberships';
 import { IndexDelta, DeltaBuilder } from './index-delta';
 import { MembershipTable } from './membership-table';
 
-export interface EndpointEntry extends MemberView {
-  /** The memberships it is in, by id. */
-  readonly memberOf: Set<Membership>;
-}
+export type EndpointEntry = MemberView;
+
+const NONE: readonly KeyedIp[] = [];
 
 const keyed = (ips: readonly Ip[]): EndpointEntry['ips'] => {
-  const out: { 4: KeyedIp[]; 6: KeyedIp[] } = { 4: [], 6: [] };
-  for (const ip of new Set(ips)) {
+  let v4: KeyedIp[] | undefined;
+  let v6: KeyedIp[] | undefined;
+  for (let i = 0; i < ips.length; i++) {
+    const ip = ips[i]!;
+    if (ips.indexOf(ip) !== i) continue;
     const key = ipSortKey(ip);
-    out[key[0] === '4' ? 4 : 6].push({ ip, key });
+    if (key[0] === '4') (v4 ??= []).push({ ip, key });
+    else (v6 ??= []).push({ ip, key });
   }
-  return out;
+  return { 4: v4 ?? NONE, 6: v6 ?? NONE };
 };
 
 const addTo = <K, V>(m: Map<K, Set<V>>, k: K, v: V): void => {
@@ -51,10 +54,15 @@ export class ClusterIndex {
   private current: ClusterState;
   private readonly endpoints = new Map<string, EndpointEntry>();
   private readonly byHost = new Map<string, Set<string>>();
-  private readonly byNamespace = new Map<string, Set<string>>();
+  private readonly byNamespace = new Map<string, Map<string, EndpointEntry>>();
+  /** Profiles' labelsToApply and namespaces' labels, in plain maps: every label computation reads them. */
+  private readonly profileLabels = new Map<string, Labels>();
+  private readonly nsLabels = new Map<string, Labels>();
   private readonly byProfile = new Map<string, Set<string>>();
   /** `name|proto` → port number → how many endpoints name it so. */
   private readonly portNumbers = new Map<string, Map<number, number>>();
+  /** `name|proto|port` → the endpoints that carry it. */
+  private readonly portHolders = new Map<string, Map<string, EndpointEntry>>();
   private readonly policiesByNamespace = new Map<string, Set<string>>();
   private readonly globalPolicies = new Set<string>();
   private readonly setNames = new Map<string, string>();
@@ -65,10 +73,12 @@ export class ClusterIndex {
     this.table = new MembershipTable({
       cache: this.cache,
       view: (key) => this.endpoints.get(key),
-      namespaceLabels: (ns) => namespaceLabels(this.current, ns),
-      inNamespace: (ns) => this.byNamespace.get(ns) ?? new Set(),
-      all: () => this.endpoints.keys(),
+      namespaceLabels: (ns) => this.namespaceLabels(ns),
+      inNamespace: (ns) => this.byNamespace.get(ns)?.values() ?? [],
+      withPort: (port) => this.portHolders.get(port)?.values() ?? [],
+      namespaces: () => this.byNamespace.keys(),
     });
+    for (const p of state.profiles.values()) this.profileLabels.set(p.name, p.labelsToApply);
     for (const ep of state.endpoints.values()) this.addEndpoint(ep, undefined);
     for (const p of state.policies.values()) this.addPolicy(p);
   }
@@ -86,16 +96,17 @@ export class ClusterIndex {
     return [...(this.byHost.get(host) ?? [])].map((k) => this.endpoints.get(k)!.model);
   }
 
-  endpointsIn(namespace: string): ReadonlySet<string> {
-    return this.byNamespace.get(namespace) ?? new Set();
-  }
-
   labels(key: string): Labels | undefined {
     return this.endpoints.get(key)?.labels;
   }
 
   namespaceLabels(ns: string): Labels {
-    return namespaceLabels(this.current, ns);
+    let l = this.nsLabels.get(ns);
+    if (l === undefined) {
+      l = namespaceLabels(this.current, ns);
+      this.nsLabels.set(ns, l);
+    }
+    return l;
   }
 
   /** Policies that can apply to an endpoint of `namespace`: its namespace's and the global ones (unordered). */
@@ -137,9 +148,9 @@ export class ClusterIndex {
     return m.elements(family, (k) => this.endpoints.get(k));
   }
 
-  /** Forgets memberships nobody uses any more (ids in `keep` stay). */
-  prune(keep: ReadonlySet<string>): void {
-    this.table.prune(keep);
+  /** Forgets a membership nobody uses any more; asking for it again evaluates it again. */
+  forget(id: string): void {
+    this.table.drop(id);
   }
 
   /** Brings the index to `next`, given the fold's changes from the current state; says what moved. */
@@ -152,12 +163,17 @@ export class ClusterIndex {
         case 'endpoint':
           touched.add(c.key);
           break;
-        case 'profile':
+        case 'profile': {
           delta.profiles.add(c.key);
+          const p = next.profiles.get(c.key);
+          if (p) this.profileLabels.set(c.key, p.labelsToApply);
+          else this.profileLabels.delete(c.key);
           for (const k of this.byProfile.get(c.key) ?? []) touched.add(k);
           break;
+        }
         case 'namespace':
           delta.namespaces.add(c.key);
+          this.nsLabels.delete(c.key);
           this.table.namespaceRelabelled(c.key, delta.sink);
           break;
         case 'policy': {
@@ -191,7 +207,11 @@ export class ClusterIndex {
   }
 
   private labelsChanged(old: EndpointEntry, model: EndpointModel): boolean {
-    return !sameLabels(old.labels, effectiveLabels(this.current, model));
+    return !sameLabels(old.labels, this.labelsOf(model));
+  }
+
+  private labelsOf(model: EndpointModel): Labels {
+    return labelsWith((name) => this.profileLabels.get(name), model);
   }
 
   /** Swaps an endpoint's entry; memberships it leaves are left now, those it joins in the returned step. */
@@ -207,7 +227,7 @@ export class ClusterIndex {
   }
 
   private makeEntry(model: EndpointModel): EndpointEntry {
-    return { model, labels: effectiveLabels(this.current, model), ips: keyed(model.ips), memberOf: new Set() };
+    return { model, labels: this.labelsOf(model), ips: keyed(model.ips) };
   }
 
   private addEndpoint(model: EndpointModel, delta: DeltaBuilder | undefined): void {
@@ -219,10 +239,18 @@ export class ClusterIndex {
   private indexEndpoint(e: EndpointEntry, delta: DeltaBuilder | undefined): void {
     const m = e.model;
     addTo(this.byHost, m.host, m.key);
-    addTo(this.byNamespace, m.namespace, m.key);
+    let inNs = this.byNamespace.get(m.namespace);
+    if (inNs === undefined) {
+      inNs = new Map();
+      this.byNamespace.set(m.namespace, inNs);
+    }
+    inNs.set(m.key, e);
     for (const p of m.profiles) addTo(this.byProfile, p, m.key);
     for (const p of m.ports) {
       const name = `${p.name}|${p.protocol}`;
+      const holders = this.portHolders.get(`${name}|${p.port}`) ?? new Map<string, EndpointEntry>();
+      holders.set(m.key, e);
+      this.portHolders.set(`${name}|${p.port}`, holders);
       const counts = this.portNumbers.get(name) ?? new Map<number, number>();
       const n = counts.get(p.port) ?? 0;
       counts.set(p.port, n + 1);
@@ -235,10 +263,15 @@ export class ClusterIndex {
     const m = e.model;
     this.endpoints.delete(m.key);
     removeFrom(this.byHost, m.host, m.key);
-    removeFrom(this.byNamespace, m.namespace, m.key);
+    const inNs = this.byNamespace.get(m.namespace);
+    inNs?.delete(m.key);
+    if (inNs?.size === 0) this.byNamespace.delete(m.namespace);
     for (const p of m.profiles) removeFrom(this.byProfile, p, m.key);
     for (const p of m.ports) {
       const name = `${p.name}|${p.protocol}`;
+      const holders = this.portHolders.get(`${name}|${p.port}`);
+      holders?.delete(m.key);
+      if (holders?.size === 0) this.portHolders.delete(`${name}|${p.port}`);
       const counts = this.portNumbers.get(name)!;
       const n = counts.get(p.port)! - 1;
       if (n > 0) counts.set(p.port, n);

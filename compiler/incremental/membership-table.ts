@@ -5,21 +5,23 @@
 // against memberships it could be in, and after a label edit only against
 // those whose selector reads an edited key. Which endpoints exist and what
 // their labels are is the index's to say (TableContext).
-import { SelectorCache } from '../selector';
+import { matches, SelectorCache } from '../selector';
 import { Labels } from '../compile/labels';
 import { Scope } from '../compile/scope';
 import { ChangeSink, MemberView, Membership, membershipId, NamedPortKey, portKey } from './memberships';
 
-export interface TableEntry extends MemberView {
-  readonly memberOf: Set<Membership>;
-}
+export type TableEntry = MemberView;
 
 export interface TableContext {
   readonly cache: SelectorCache;
   view(key: string): TableEntry | undefined;
   namespaceLabels(ns: string): Labels;
-  inNamespace(ns: string): ReadonlySet<string>;
-  all(): Iterable<string>;
+  /** Endpoints of one namespace. */
+  inNamespace(ns: string): Iterable<TableEntry>;
+  /** Endpoints carrying a named port (`name|proto|port`). */
+  withPort(port: string): Iterable<TableEntry>;
+  /** Names of the namespaces that have endpoints. */
+  namespaces(): Iterable<string>;
 }
 
 const intersects = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
@@ -27,6 +29,11 @@ const intersects = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => 
   return false;
 };
 
+/**
+ * Who is in what is kept on the memberships alone (no per-endpoint list):
+ * an endpoint's memberships are found through the same buckets that decide
+ * which memberships it could join.
+ */
 export class MembershipTable {
   private readonly ids = new Map<string, Membership>();
   private readonly byNamespace = new Map<string, Set<Membership>>();
@@ -48,25 +55,32 @@ export class MembershipTable {
     this.ids.set(id, m);
     this.bucketOf(m).add(m);
     if (m.namespaceSelector !== undefined) this.withNamespaceSelector.add(m);
-    const candidates = scope.kind === 'namespace' ? this.ctx.inNamespace(scope.namespace) : this.ctx.all();
     const nsLabels = this.ctx.namespaceLabels;
-    for (const key of candidates) {
-      const e = this.ctx.view(key)!;
-      if (!m.admits(e, nsLabels)) continue;
-      m.members.add(key);
-      e.memberOf.add(m);
+    if (m.port !== undefined) {
+      for (const e of this.ctx.withPort(portKey(m.port))) if (m.admits(e, nsLabels)) m.members.add(e.model.key);
+      return m;
     }
+    for (const ns of this.namespacesOf(m)) for (const e of this.ctx.inNamespace(ns)) if (m.admits(e, nsLabels)) m.members.add(e.model.key);
     return m;
   }
 
-  prune(keep: ReadonlySet<string>): void {
-    for (const [id, m] of this.ids) {
-      if (keep.has(id)) continue;
-      this.ids.delete(id);
-      this.bucketOf(m).delete(m);
-      this.withNamespaceSelector.delete(m);
-      for (const key of m.members) this.ctx.view(key)?.memberOf.delete(m);
-    }
+  /** The namespaces whose endpoints can be in `m`: one, those its namespace selector picks, or all. */
+  private namespacesOf(m: Membership): Iterable<string> {
+    const s = m.scope;
+    if (s.kind === 'namespace') return [s.namespace];
+    const all = this.ctx.namespaces();
+    if (m.namespaceSelector === undefined) return all;
+    const sel = m.namespaceSelector;
+    return [...all].filter((ns) => matches(sel, this.ctx.namespaceLabels(ns)));
+  }
+
+  /** Forgets a membership (it is evaluated again if asked for later). */
+  drop(id: string): void {
+    const m = this.ids.get(id);
+    if (m === undefined) return;
+    this.ids.delete(id);
+    this.bucketOf(m).delete(m);
+    this.withNamespaceSelector.delete(m);
   }
 
   /**
@@ -78,22 +92,22 @@ export class MembershipTable {
   reevaluate(key: string, old: TableEntry | undefined, next: TableEntry | undefined, labelKeys: ReadonlySet<string> | undefined, sink: ChangeSink): () => void {
     const nsLabels = this.ctx.namespaceLabels;
     const stay = new Set<Membership>();
-    for (const m of old?.memberOf ?? []) {
-      const keeps = next !== undefined && labelKeys !== undefined && (!intersects(m.keys, labelKeys) || m.admits(next, nsLabels));
-      if (keeps) {
-        stay.add(m);
-        next.memberOf.add(m);
-      } else m.leave(key, old!.ips, sink);
-    }
+    if (old !== undefined)
+      for (const bucket of this.bucketsFor(old))
+        for (const m of bucket) {
+          if (!m.members.has(key) || stay.has(m)) continue;
+          const keeps = next !== undefined && labelKeys !== undefined && (!intersects(m.keys, labelKeys) || m.admits(next, nsLabels));
+          if (keeps) stay.add(m);
+          else m.leave(key, old.ips, sink);
+        }
     return () => {
       if (next === undefined) return;
       for (const bucket of this.bucketsFor(next)) {
         for (const m of bucket) {
-          if (stay.has(m) || next.memberOf.has(m)) continue;
+          if (stay.has(m) || m.members.has(key)) continue;
           if (labelKeys !== undefined && !intersects(m.keys, labelKeys)) continue;
           if (!m.admits(next, nsLabels)) continue;
           m.join(key, next.ips, sink);
-          next.memberOf.add(m);
         }
       }
     };
@@ -103,18 +117,13 @@ export class MembershipTable {
   namespaceRelabelled(ns: string, sink: ChangeSink): void {
     const nsLabels = this.ctx.namespaceLabels;
     for (const m of this.withNamespaceSelector) {
-      for (const key of this.ctx.inNamespace(ns)) {
-        const e = this.ctx.view(key)!;
+      for (const e of this.ctx.inNamespace(ns)) {
+        const key = e.model.key;
         const was = m.members.has(key);
         const is = m.admits(e, nsLabels);
         if (was === is) continue;
-        if (is) {
-          m.join(key, e.ips, sink);
-          e.memberOf.add(m);
-        } else {
-          m.leave(key, e.ips, sink);
-          e.memberOf.delete(m);
-        }
+        if (is) m.join(key, e.ips, sink);
+        else m.leave(key, e.ips, sink);
       }
     }
   }

@@ -28,8 +28,12 @@ const withAffinity = (state: ClusterState, host: string, cidr: Cidr, present: bo
 export const writeBlock = (state: ClusterState, cidr: Cidr, after: BlockModel | undefined): IpamStep => {
   const before = state.blocks.get(cidr);
   let s: ClusterState = { ...state, blocks: after === undefined ? state.blocks.delete(cidr) : state.blocks.set(cidr, after) };
-  if (before?.host !== undefined && before.host !== after?.host) s = withAffinity(s, before.host, cidr, false);
-  if (after?.host !== undefined) s = withAffinity(s, after.host, cidr, true);
+  // Most writes only change the use count: the index (a sorted array, so
+  // rewriting it costs a sort) is touched only when the affinity changes.
+  if (before?.host !== after?.host) {
+    if (before?.host !== undefined) s = withAffinity(s, before.host, cidr, false);
+    if (after?.host !== undefined) s = withAffinity(s, after.host, cidr, true);
+  }
   return { state: s, changes: [{ entity: 'block', key: cidr, before, after }] };
 };
 

@@ -3,6 +3,9 @@
 // one compile and one apply (burst.ts); a snapshot whose hash did not change
 // applies nothing; a failed apply is retried with backoff after re-reading the
 // kernel; a periodic drift check repairs what others changed behind our back.
+// A log that cannot be reached at start (its server down) is logged and tried
+// again with capped backoff until it answers or the agent is stopped: an
+// agent started before its log server neither exits nor hangs silently.
 // Kernel operations (sync, refresh, drift check) run one at a time. What the
 // kernel work is lies with the applier (KernelDriver); how the agent is
 // configured and started lies with run-agent.ts.
@@ -11,7 +14,8 @@ import * as E from 'fp-ts/Either';
 import { type CompileError, snapshotHash } from '../../compiler/compile/host';
 import type { HostSnapshot } from '../../compiler/compile/snapshot';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
-import type { EventLog } from '../log/event-log';
+import { ABORTED, sleepUnless, unlessAborted } from '../log/abortable';
+import { type EventLog, isLogError } from '../log/event-log';
 import type { AgentState } from './agent-state-file';
 import { readBurst } from './burst';
 import { foldEvents, foldRange } from './fold-log';
@@ -48,7 +52,7 @@ export interface HostAgentOptions {
   readonly birdConfigExists: () => Promise<boolean>;
   readonly batchMs: number;
   readonly driftIntervalMs: number;
-  /** First and longest pause before retrying a failed apply. */
+  /** First and longest pause before retrying a failed apply, or reading a log that could not be reached at start. */
   readonly retryMs?: { readonly min: number; readonly max: number };
   readonly now?: () => number;
   /** Tells the cluster's status store what was applied (or failed); failures to report are logged, never fatal. */
@@ -84,11 +88,10 @@ export class HostAgent {
     if (saved) metrics.setAppliedOffset(saved.offset);
     logger.info('agent starting', { host, offset: saved?.offset, hash: saved?.hash });
 
-    const head = await log.head();
-    metrics.setLogHead(head);
-    const foldStart = this.now();
-    this.state = await foldRange(log, this.state, head);
-    logger.info('log folded', { offset: this.state.offset, foldMs: this.now() - foldStart });
+    if (!(await this.foldToHead(signal))) {
+      logger.info('agent stopped', { offset: undefined });
+      return;
+    }
 
     // A BIRD left running by a previous agent keeps its routes while we re-sync.
     if (await this.o.birdConfigExists()) await this.ensureBird();
@@ -125,6 +128,35 @@ export class HostAgent {
       await this.persist();
       logger.info('agent stopped', { offset: this.applied?.offset });
     }
+  }
+
+  /**
+   * Folds the log up to its head. While the log cannot be reached (a
+   * retriable log error, after the log's own retries), says so and tries
+   * again, doubling the pause up to the cap; any other failure is thrown.
+   * False when `signal` aborted first.
+   */
+  private async foldToHead(signal: AbortSignal): Promise<boolean> {
+    const { log, logger, metrics } = this.o;
+    let delay = this.o.retryMs?.min ?? 500;
+    for (let attempt = 1; !signal.aborted; attempt++) {
+      try {
+        // A stop must not wait out the log's own retries.
+        const head = await unlessAborted(log.head(), signal);
+        if (head === ABORTED) break;
+        metrics.setLogHead(head);
+        const foldStart = this.now();
+        this.state = await foldRange(log, this.state, head);
+        logger.info('log folded', { offset: this.state.offset, foldMs: this.now() - foldStart, ...(attempt > 1 ? { attempts: attempt } : {}) });
+        return true;
+      } catch (e) {
+        if (!isLogError(e) || !e.retriable || signal.aborted) throw e;
+        logger.error('cannot read the log; retrying', { error: e, attempt, retryInMs: delay });
+        await sleepUnless(delay, signal);
+        delay = Math.min(delay * 2, this.o.retryMs?.max ?? 30_000);
+      }
+    }
+    return false;
   }
 
   /** After new events (or when a retry is due): compile, and apply if the snapshot changed. */

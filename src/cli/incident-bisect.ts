@@ -173,5 +173,17 @@ export function registerBisectCommand(program: Command, ctx: CliContext): void {
     .option('--bad <point>', 'the point with the verdict to explain (same forms)', 'head')
     .addOption(engineOption('reference', 'who judges each point of the search: the policy semantics (reference, fast) or the emitted nftables (compiled); at the flip both explain'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      `
+How it searches: points are "after event N". Without --good it probes back from
+--bad at distances of 1, 2, 4, 8, ... events until the verdict is the other one,
+then binary-searches between that point and the last one probed. If the verdict
+changed exactly once in the range searched, the event named is that change. If
+it changed several times, the event named is one where it turned from --good's
+verdict to --bad's, not necessarily the first or last: narrow --good/--bad.
+A change undone between two probes can hide from the search back; --good
+searches a range exactly.`,
+    )
     .action(async (opts: BisectOptions) => runBisect(ctx, opts));
 }

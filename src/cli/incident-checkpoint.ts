@@ -52,10 +52,11 @@ async function runCheckpoint(ctx: CliContext, opts: CheckpointOptions): Promise<
     const head = await log.head();
     const r = await replayTo(log, head, { store });
     for (const s of r.skipped) ctx.err(`checkpoint at ${s.offset} ignored: ${s.why}\n`);
+    const folded = head === r.from ? 'nothing to fold' : `folded events ${r.from}-${head - 1}`;
     ctx.out(
       every === 0
-        ? `checkpoints are off (--every 0); folded ${head} events from ${r.from}\n`
-        : `every ${every} events: wrote ${r.written.length} checkpoint${r.written.length === 1 ? '' : 's'}${r.written.length > 0 ? ` (${r.written.join(', ')})` : ''}; folded events ${r.from}-${head - 1} to get there\n`,
+        ? `checkpoints are off (--every 0); ${folded}\n`
+        : `every ${every} events: wrote ${r.written.length} checkpoint${r.written.length === 1 ? '' : 's'}${r.written.length > 0 ? ` (${r.written.join(', ')})` : ''}; ${folded}\n`,
     );
   } finally {
     await store.close();

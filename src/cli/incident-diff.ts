@@ -12,7 +12,7 @@ import type { ClusterState } from '../../compiler/fold/state';
 import { CliError, ExitCode, usageError } from './cli-error';
 import type { CliContext } from './context';
 import { renderTable } from './format-output';
-import { attributeEvents, type Attribution, MAX_ATTRIBUTED } from './incident-attribute';
+import { attributeEvents, type Attribution } from './incident-attribute';
 import { POINT_HELP, pointText, resolvePoint, StateLoader } from './incident-points';
 import { displayKindId } from './resource-names';
 
@@ -28,7 +28,7 @@ const snapshotAt = (state: ClusterState, host: string): HostSnapshot | undefined
   return E.isRight(s) ? s.right : undefined;
 };
 
-const eventRows = (a: Attribution & { kind: 'attributed' }): string[][] =>
+const eventRows = (a: Attribution): string[][] =>
   a.events.map(({ event: e, parts }) => [String(e.offset), e.time, e.actor, e.type, displayKindId(e.kind), e.key, parts.join(',')]);
 
 async function runDiff(ctx: CliContext, opts: DiffOptions): Promise<void> {
@@ -47,23 +47,23 @@ async function runDiff(ctx: CliContext, opts: DiffOptions): Promise<void> {
     }
     const d = diffSnapshots(opts.host, snapshotAt(a, opts.host), snapshotAt(b, opts.host));
     if (E.isLeft(d)) throw new CliError(ExitCode.Internal, 'a compiled ruleset does not decode', d.left);
-    const attribution = await attributeEvents(log, a, to, opts.host);
+    const attribution = await attributeEvents(log, loader, { from, to }, opts.host);
     if (opts.output === 'json') {
-      const events = attribution.kind === 'attributed' ? attribution.events.map(({ event, parts }) => ({ ...event, changed: parts })) : undefined;
-      ctx.out(`${JSON.stringify({ ...d.right, from, to, between: attribution.between, ...(events === undefined ? {} : { events }) }, null, 2)}\n`);
+      const events = attribution.events.map(({ event, parts }) => ({ ...event, changed: parts }));
+      ctx.out(`${JSON.stringify({ ...d.right, from, to, between: attribution.between, skipped: attribution.skipped, events }, null, 2)}\n`);
       return;
     }
     const hash = (h: string | undefined): string => (h === undefined ? 'no such host' : `snapshot ${h.slice(0, 12)}`);
     const lines = [`host ${opts.host}: ${pointText(from)} (${hash(d.right.before)}) → ${pointText(to)} (${hash(d.right.after)})`];
     lines.push(...(isEmptyDiff(d.right) ? ['the datapath is the same at both points'] : renderDatapathDiff(d.right)));
     lines.push('');
-    if (attribution.kind === 'too-many')
-      lines.push(`${attribution.between} events in between: too many to attribute one by one (at most ${MAX_ATTRIBUTED}); narrow --from/--to`);
-    else if (attribution.events.length === 0) lines.push(`none of the ${attribution.between} events in between changed ${opts.host}'s datapath`);
+    if (attribution.events.length === 0) lines.push(`none of the ${attribution.between} events in between changed ${opts.host}'s datapath`);
     else {
       lines.push(`events in between that changed ${opts.host}'s datapath (${attribution.events.length} of ${attribution.between}):`);
       lines.push(...renderTable(['OFFSET', 'TIME', 'ACTOR', 'TYPE', 'KIND', 'KEY', 'CHANGED'], eventRows(attribution)).trimEnd().split('\n').map((l) => `  ${l}`));
     }
+    if (attribution.skipped > 0)
+      lines.push(`(${attribution.skipped} events were in stretches that ended with the datapath they began with: changes undone within them are not listed)`);
     ctx.out(`${lines.join('\n')}\n`);
   } finally {
     await loader.close();

@@ -46,6 +46,9 @@ export const pointText = (end: number): string => (end === 0 ? 'the empty log' :
 /** "after event 41", or "in the empty log": a verdict's place in a sentence. */
 export const atPoint = (end: number): string => (end === 0 ? 'in the empty log' : pointText(end));
 
+/** States a loader keeps for reuse (the least recently used go first). */
+const KEPT_STATES = 16;
+
 /** Loads states at points of one log, sharing one checkpoint store and reusing states already loaded. */
 export class StateLoader {
   private readonly store: CheckpointStore | undefined;
@@ -57,12 +60,18 @@ export class StateLoader {
 
   async at(end: number): Promise<ClusterState> {
     const hit = this.loaded.get(end);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      // Most recently used last.
+      this.loaded.delete(end);
+      this.loaded.set(end, hit);
+      return hit;
+    }
     // The nearest state already loaded at or before `end` may be closer than any checkpoint.
     let from: ClusterState | undefined;
     for (const s of this.loaded.values()) if (s.offset <= end && (from === undefined || s.offset > from.offset)) from = s;
     const { state } = await replayTo(this.log, end, { store: this.store, from });
     this.loaded.set(end, state);
+    if (this.loaded.size > KEPT_STATES) this.loaded.delete(this.loaded.keys().next().value!);
     return state;
   }
 

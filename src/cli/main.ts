@@ -30,6 +30,7 @@ import { registerLogCommand } from './log-command';
 import { registerPlanCommands } from './plan-commands';
 import { registerAgentCommand } from './agent-command';
 import { registerStatusCommand } from './status-command';
+import { registerIpamCommand } from './ipam-command';
 
 /** The version in the package.json above this file (source or dist tree). */
 function packageVersion(): string {
@@ -70,6 +71,7 @@ export function buildProgram(io: CliIo): { program: Command; ctx: CliContext } {
   registerPlanCommands(program, ctx);
   registerAgentCommand(program, ctx);
   registerStatusCommand(program, ctx);
+  registerIpamCommand(program, ctx);
   return { program, ctx };
 }
 

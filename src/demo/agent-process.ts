@@ -11,6 +11,8 @@ export interface AgentProcessOptions {
   readonly host: string;
   readonly netns: string;
   readonly logUrl: string;
+  /** `--status URL`; absent: the agent's default. */
+  readonly statusUrl?: string;
   readonly stateDir: string;
   readonly birdDir: string;
   readonly metricsPort: number;
@@ -59,6 +61,7 @@ export class AgentProcess {
       'netns', 'exec', o.netns, process.execPath, ...agentEntry(),
       '--host', o.host, '--log', o.logUrl, '--state-dir', o.stateDir, '--bird-dir', o.birdDir,
       '--metrics-port', String(o.metricsPort), '--drift-interval', String(o.driftIntervalS), '--batch-ms', String(o.batchMs ?? 20),
+      ...(o.statusUrl === undefined ? [] : ['--status', o.statusUrl]),
     ];
     // `ip netns exec` execs node in place, so the child's pid is the agent's. Its own
     // process group: a Ctrl-C reaches the demo, which stops agents in order.

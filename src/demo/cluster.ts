@@ -1,7 +1,10 @@
 // The seed demo cluster, for real: an embedded log in a temp dir with the
 // fixture applied, the hosts and workloads as network namespaces, a workload
 // process in each workload namespace, and one foldnet agent (with its own
-// BIRD) per host namespace. Everything is named uniquely per run and torn
+// BIRD) per host namespace. The log may instead be a Kafka topic or an etcd
+// prefix on a loopback server (`logUrl`), which the agents reach through a
+// relay into their namespaces (loopback-relay.ts); they report their status
+// to `statusUrl` (default: the agent's own default, the log unless Kafka). Everything is named uniquely per run and torn
 // down by `down()` — agents, BIRDs, workload processes, namespaces, files —
 // however far `up()` got. What to show or assert is main.ts's and the tests'.
 import { randomBytes } from 'node:crypto';
@@ -13,6 +16,7 @@ import { runCli } from '../cli/main';
 import { loadState } from '../cli/load-state';
 import { openLog } from '../log/open-log';
 import { AgentProcess } from './agent-process';
+import { LoopbackRelay, loopbackEndpoints } from './loopback-relay';
 import { bgpEstablished, birdProtocols, hostRoute, kernelRoutes } from './bgp';
 import { buildNetwork, destroyNetwork } from './network';
 import { type DemoTopology, demoTopology, hostOf } from './topology';
@@ -22,6 +26,10 @@ import { WorkloadClient } from './workload-client';
 
 export interface DemoClusterOptions {
   readonly fixture: string;
+  /** The log the fixture is applied to and the agents follow (default: an embedded log in the run's directory). */
+  readonly logUrl?: string;
+  /** Where the agents report status (`foldnet agent --status`); default: the agent's default. */
+  readonly statusUrl?: string;
   /** Seconds between the agents' drift checks (default 30). */
   readonly driftIntervalS?: number;
   readonly batchMs?: number;
@@ -41,7 +49,7 @@ export interface CliOutput {
 export class DemoCluster {
   readonly runId = randomBytes(3).toString('hex');
   readonly dir = mkdtempSync(join(tmpdir(), 'foldnet-demo-'));
-  readonly logUrl = `file:${join(this.dir, 'log.db')}`;
+  readonly logUrl: string;
   readonly agents = new Map<string, AgentProcess>();
   readonly workloads = new Map<string, WorkloadClient>();
   private readonly namespaces: string[] = [];
@@ -49,8 +57,11 @@ export class DemoCluster {
   private downed: Promise<string[]> | undefined;
   private bringing: Promise<void> | undefined;
   private closing = false;
+  private relay: LoopbackRelay | undefined;
 
-  private constructor(readonly options: DemoClusterOptions) {}
+  private constructor(readonly options: DemoClusterOptions) {
+    this.logUrl = options.logUrl ?? `file:${join(this.dir, 'log.db')}`;
+  }
 
   get topology(): DemoTopology {
     if (!this.topo) throw new Error('the demo cluster is not up');
@@ -95,6 +106,12 @@ export class DemoCluster {
       this.workloads.set(w.key, await WorkloadClient.start(w.netns));
     }
     this.check();
+    this.relay = await LoopbackRelay.start(this.dir, loopbackEndpoints([this.logUrl, this.options.statusUrl]));
+    for (const h of this.topo.hosts) {
+      this.check();
+      await this.relay.into(h.netns);
+    }
+    this.check();
     for (const h of this.topo.hosts) this.startAgent(h.name);
   }
 
@@ -111,7 +128,7 @@ export class DemoCluster {
     this.check();
     const h = hostOf(this.topology, host);
     const agent = AgentProcess.start({
-      host, netns: h.netns, logUrl: this.logUrl, stateDir: this.hostDir(host), birdDir: this.hostDir(host),
+      host, netns: h.netns, logUrl: this.logUrl, ...(this.options.statusUrl === undefined ? {} : { statusUrl: this.options.statusUrl }), stateDir: this.hostDir(host), birdDir: this.hostDir(host),
       metricsPort: this.options.metricsPort ?? 9091, driftIntervalS: this.options.driftIntervalS ?? 30,
       ...(this.options.batchMs === undefined ? {} : { batchMs: this.options.batchMs }),
       ...(this.options.onAgentLine ? { onLine: this.options.onAgentLine } : {}),
@@ -132,14 +149,14 @@ export class DemoCluster {
     return w;
   }
 
-  /** Runs the foldnet CLI in-process on this cluster's log. */
+  /** Runs the foldnet CLI in-process on this cluster's log (and status store: `foldnet status` finds it). */
   async cli(args: readonly string[]): Promise<CliOutput> {
     let stdout = '';
     let stderr = '';
     const code = await runCli(['--log', this.logUrl, '--actor', 'demo', ...args], {
       stdout: (t) => void (stdout += t),
       stderr: (t) => void (stderr += t),
-      env: {},
+      env: this.options.statusUrl === undefined ? {} : { FOLDNET_STATUS: this.options.statusUrl },
       readStdin: () => '',
     });
     return { code, stdout, stderr };
@@ -251,6 +268,7 @@ export class DemoCluster {
       }
     };
     await Promise.all([...this.agents.values()].map((a) => attempt(`stop agent ${a.options.host}`, () => a.stop(3000))));
+    await attempt('stop the loopback relay', async () => this.relay?.stop());
     for (const h of this.topo?.hosts ?? []) await attempt(`stop bird of ${h.name}`, () => stopBird(birdPaths(this.hostDir(h.name))));
     await Promise.all([...this.workloads.values()].map((w) => attempt(`stop workload in ${w.netns}`, () => w.stop())));
     problems.push(...(await destroyNetwork(this.namespaces)));

@@ -6,10 +6,10 @@
 // first use. Reading flags and environment (TLS, SASL: log-env.ts) is the
 // caller's job, not this one's.
 import { fileURLToPath } from 'node:url';
-import { EtcdLog, type EtcdLogOptions } from './etcd-log';
+import type { EtcdLogOptions } from './etcd-log';
 import { type EtcdLocation, parseEtcdUrl } from './etcd-url';
 import { type EventLog, LogError } from './event-log';
-import { KafkaLog, type KafkaLogOptions } from './kafka-log';
+import type { KafkaLogOptions } from './kafka-log';
 import { type KafkaLocation, parseKafkaUrl } from './kafka-url';
 import type { BackendSecurity } from './log-env';
 import { SqliteLog, type SqliteLogOptions } from './sqlite-log';
@@ -54,10 +54,16 @@ export function openLog(url?: string, options: OpenLogOptions = {}): EventLog {
   switch (where.backend) {
     case 'file':
       return new SqliteLog(where.path, options);
-    case 'kafka':
+    // The Kafka and etcd clients are required only when used: loading them costs ~200 ms of start-up
+    // that every file-log command (and the CNI plugin) would otherwise pay.
+    case 'kafka': {
+      const { KafkaLog } = require('./kafka-log') as typeof import('./kafka-log');
       return new KafkaLog(where.kafka, { ...options.kafka, ...(options.security?.kafka ? { security: options.security.kafka } : {}) });
-    case 'etcd':
+    }
+    case 'etcd': {
+      const { EtcdLog } = require('./etcd-log') as typeof import('./etcd-log');
       return new EtcdLog(where.etcd, { ...options.etcd, ...(options.security?.etcd ? { security: options.security.etcd } : {}) });
+    }
   }
 }
 

@@ -11,7 +11,6 @@ import { LogError } from '../log/event-log';
 import { parseLogUrl } from '../log/open-log';
 import type { BackendSecurity } from '../log/log-env';
 import { isCanonicalTime } from '../log/log-time';
-import { EtcdStatusStore } from './etcd-status';
 import { SqliteStatusStore } from './sqlite-status';
 
 /** What an agent reports after each apply (or failed apply). */
@@ -60,8 +59,11 @@ export function openStatusStore(url: string, options: StatusStoreOptions = {}): 
   switch (where.backend) {
     case 'file':
       return new SqliteStatusStore(where.path, options);
-    case 'etcd':
+    case 'etcd': {
+      // Required on use, so that commands on a file log never load the etcd client.
+      const { EtcdStatusStore } = require('./etcd-status') as typeof import('./etcd-status');
       return new EtcdStatusStore(where.etcd, options);
+    }
     case 'kafka':
       throw new LogError('unsupported-url', `status URL ${url}: Kafka holds no status; use file:PATH or etcd://HOST:PORT/PREFIX`);
   }

@@ -6,6 +6,7 @@
 // format.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { compileHost } from '../../compiler/compile/host';
 import { borrowedAddresses, ownedBlocks } from '../../compiler/ipam/query';
 import { cniLabUnavailable, host, pool, withLab } from './cni-lab';
@@ -95,5 +96,24 @@ describe('foldnet-cni with IPAM', { skip }, () => {
       const noHost = await lab.call('h1', { ...base, conf: lab.conf('nowhere') });
       assert.equal(noHost.json?.code, 100);
       assert.match(noHost.json?.msg, /host nowhere does not exist/);
+    }));
+
+  test('a log that does not answer within timeoutMs makes ADD fail with code 11 (try again later) and build nothing', () =>
+    withLab(async (lab) => {
+      await lab.setUp([host('h1', '10.99.0.1'), pool('v4', '10.75.0.0/24')]);
+      const db = new Database(lab.logUrl.slice('file:'.length));
+      db.exec('BEGIN EXCLUSIVE');
+      try {
+        const ns = lab.container();
+        const r = await lab.call('h1', { command: 'ADD', containerId: lab.containerId(), netns: ns, conf: lab.conf('h1', { timeoutMs: 300 }) });
+        assert.equal(r.code, 1);
+        assert.equal(r.json?.code, 11);
+        assert.match(r.json?.msg, /no answer from the event log within 300 ms/);
+        assert.doesNotMatch(lab.ipIn(ns, ['link']), /eth0/);
+      } finally {
+        db.exec('ROLLBACK');
+        db.close();
+      }
+      assert.equal((await lab.state()).endpoints.size, 0);
     }));
 });

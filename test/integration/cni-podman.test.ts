@@ -4,12 +4,12 @@
 // snapshot is applied the policy decides who reaches whom: the red profile
 // admits red peers only, the blue one blue peers only. podman sends DEL on
 // rm, which releases the addresses. Everything runs in a namespace and a temp
-// dir of its own (podman-lab.ts).
+// dir of its own (cni-podman-lab.ts).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { CniLab, pool } from './cni-lab';
-import { PodmanLab, podmanUnavailable } from './podman-lab';
+import { PodmanLab, podmanUnavailable } from './cni-podman-lab';
 
 const skip = podmanUnavailable();
 

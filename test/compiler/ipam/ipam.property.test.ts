@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ClusterState } from '../../../compiler/fold/state';
 import { blockAddresses, blockAt, poolBlockCount } from '../../../compiler/ipam/blocks';
+import { borrowedAddresses, ownedBlocks } from '../../../compiler/ipam/query';
 import { Cidr, cidrContains, cidrLength, cidrsOverlap, compareIp, familyOf, Ip } from '../../../compiler/net/ip';
 import { host, pool, run, Run, Step, wep } from './docs';
 
@@ -54,9 +55,11 @@ test('every IPAM address is held by its endpoint and lies in a block its host ow
     for (const s of states(r)) {
       for (const a of s.allocations.values()) {
         const ep = s.endpoints.get(a.endpoint);
-        assert.ok(ep?.ips.includes(a.ip), `${a.ip} is allocated to ${a.endpoint}, which does not hold it`);
+        assert.ok(ep !== undefined && ep.ips.includes(a.ip), `${a.ip} is allocated to ${a.endpoint}, which does not hold it`);
         const block = s.blocks.get(a.block);
         assert.ok(block !== undefined && cidrContains(block.cidr, a.ip), `${a.ip} is outside its block ${a.block}`);
+        if (block.host === ep.host) assert.ok(ownedBlocks(s, ep.host).includes(block.cidr), `${ep.host} owns ${block.cidr} but its index does not say so`);
+        else assert.ok(borrowedAddresses(s, ep.host).includes(a.ip), `${a.ip} is in a block ${ep.host} does not own, yet is not listed as borrowed`);
       }
     }
   }));

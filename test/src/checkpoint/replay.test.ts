@@ -122,6 +122,28 @@ describe('replay through checkpoints (embedded log)', () => {
     });
   });
 
+  test('a state at hand within one spacing is folded forward; a farther one loses to a closer checkpoint', async () => {
+    const events = history();
+    await withTempLog(events, async (log, dir) => {
+      const store = sqliteStore(dir);
+      try {
+        await store.setEvery(10);
+        await replayTo(log, 50, { store });
+        const near = await replayTo(log, 45, { store, from: foldTo(events, 38) });
+        assert.equal(near.from, 38);
+        assert.equal(stateHash(near.state), fullHash(events, 45));
+        const far = await replayTo(log, 45, { store, from: foldTo(events, 12) });
+        assert.equal(far.from, 40);
+        assert.equal(stateHash(far.state), fullHash(events, 45));
+        const plain = await replayTo(log, 45, { from: foldTo(events, 12) });
+        assert.equal(plain.from, 12);
+        assert.equal(stateHash(plain.state), fullHash(events, 45));
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   test('the embedded log gets its own store; a log without one replays in full', async () => {
     await withTempLog(history(), async (log) => {
       const store = openCheckpointStore(log);

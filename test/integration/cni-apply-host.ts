@@ -2,7 +2,7 @@
 // snapshot and makes the kernel of the network namespace it runs in equal to
 // it (routes, nftables, sysctls, BIRD's config file), as the host agent would.
 // Run inside the host's namespace:
-//   ip netns exec NS node apply-host.js LOG_URL HOST BIRD_CONF
+//   ip netns exec NS node cni-apply-host.js LOG_URL HOST BIRD_CONF
 // Prints the applier's result as JSON; exits 1 when it did not apply.
 import * as E from 'fp-ts/Either';
 import { compileHost } from '../../compiler/compile/host';
@@ -13,7 +13,7 @@ import { openLog } from '../../src/log/open-log';
 
 async function main(): Promise<void> {
   const [url, host, birdConfigPath] = process.argv.slice(2);
-  if (!url || !host || !birdConfigPath) throw new Error('usage: apply-host LOG_URL HOST BIRD_CONF');
+  if (!url || !host || !birdConfigPath) throw new Error('usage: cni-apply-host LOG_URL HOST BIRD_CONF');
   const log = openLog(url);
   const events: LoggedEvent[] = [];
   for await (const e of log.read(0)) events.push(e);

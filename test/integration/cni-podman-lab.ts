@@ -5,7 +5,7 @@
 // dirs), and --root/--runroot/--tmpdir at our storage. podman runs inside a
 // "host" network namespace (nsenter --net, so its netns bind mounts stay
 // visible to the next podman call), where foldnet-cni puts the host side of
-// each veth and apply-host.ts applies the compiled snapshot. The image is a
+// each veth and cni-apply-host.ts applies the compiled snapshot. The image is a
 // busybox rootfs imported offline. cleanup() removes containers, image,
 // namespace and files.
 import { spawn, spawnSync } from 'node:child_process';
@@ -121,10 +121,10 @@ export class PodmanLab {
   /** What the host agent does: applies the host's compiled snapshot inside the host namespace. */
   applyHost(logUrl: string, host: string): void {
     const script = __filename.endsWith('.ts')
-      ? [process.execPath, '--import', 'tsx', join(repoRoot(), 'test/integration/apply-host.ts')]
-      : [process.execPath, join(__dirname, 'apply-host.js')];
+      ? [process.execPath, '--import', 'tsx', join(repoRoot(), 'test/integration/cni-apply-host.ts')]
+      : [process.execPath, join(__dirname, 'cni-apply-host.js')];
     const r = spawnSync('ip', ['netns', 'exec', this.hostNs, ...script, logUrl, host, join(this.dir, 'bird.conf')], { cwd: repoRoot(), encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`apply-host: ${r.stdout}${r.stderr}`);
+    if (r.status !== 0) throw new Error(`cni-apply-host: ${r.stdout}${r.stderr}`);
   }
 
   cleanup(): void {

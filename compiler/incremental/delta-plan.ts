@@ -1,0 +1,121 @@
+// planFromDelta(prev, next, delta): the applier's plan from one committed
+// snapshot to the next, made from what the incremental compiler says changed
+// instead of from a diff of the two rulesets. It writes exactly the commands
+// compiler/plan's planIndexed writes for the same pair of emitted snapshots,
+// in the same order (flushes, element deletes, object deletes, chain adds,
+// set adds and elements, map elements, rules) — the property test holds it
+// to that — but touches only the objects the delta names: a selector gaining
+// a member in a set of 100,000 is one element, never a pass over the set.
+// Routes, sysctls and BIRD are small and planned as compiler/plan does.
+import { byString } from '../model/sort';
+import { planBird } from '../plan/bird-plan';
+import { planRoutes } from '../plan/routes-plan';
+import { planSysctls } from '../plan/sysctls-plan';
+import { Plan } from '../plan/types';
+import type { HostSnapshot } from '../compile/snapshot';
+import { jsonEqual } from './json-equal';
+import { ElementDelta, elementKey, SnapshotDelta } from './snapshot-delta';
+
+type Obj = Record<string, any>;
+
+interface DocumentView {
+  readonly chains: ReadonlyMap<string, { decl: Obj; rules: Obj[] }>;
+  readonly sets: ReadonlyMap<string, Obj>;
+}
+
+/** Chains (with their rules) and sets of an emitted document by name: one pass, elements untouched. */
+const view = (doc: { readonly nftables: readonly unknown[] }): DocumentView => {
+  const chains = new Map<string, { decl: Obj; rules: Obj[] }>();
+  const sets = new Map<string, Obj>();
+  for (const o of doc.nftables as Obj[]) {
+    if (o.rule !== undefined) chains.get(o.rule.chain)?.rules.push(o.rule);
+    else if (o.chain !== undefined) chains.set(o.chain.name, { decl: o.chain, rules: [] });
+    else if (o.set !== undefined) sets.set(o.set.name, o.set);
+  }
+  return { chains, sets };
+};
+
+/** What decides whether a chain is rewritten, as compiler/plan compares them. */
+const ruleBody = (r: Obj) => ({ expr: r.expr, comment: r.comment });
+
+const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(byString);
+
+const TABLE = { family: 'inet', table: 'foldnet' } as const;
+const ref = (name: string) => ({ ...TABLE, name });
+
+const elementsIn = (e: ElementDelta, side: 'add' | 'del'): unknown[] => sorted(e[side].keys()).map((k) => e[side].get(k));
+
+/** Element keys of a set object, for the rare set removed and added again within one delta. */
+const elementMap = (set: Obj | undefined): Map<string, unknown> => new Map(((set?.elem ?? []) as unknown[]).map((e) => [elementKey(e), e]));
+
+/** A set removed and added again keeps its name, hence its meaning and type: it changes by elements, as compiler/plan treats it. */
+const asElementChanges = (a: DocumentView, d: DocumentView, delta: SnapshotDelta): { elements: Map<string, ElementDelta>; removed: string[]; added: string[] } => {
+  const elements = new Map(delta.sets.elements);
+  for (const n of delta.sets.removed) {
+    if (!delta.sets.added.has(n)) continue;
+    const have = elementMap(a.sets.get(n));
+    const want = elementMap(d.sets.get(n));
+    elements.set(n, {
+      add: new Map([...want].filter(([k]) => !have.has(k))),
+      del: new Map([...have].filter(([k]) => !want.has(k))),
+    });
+  }
+  const both = (n: string) => delta.sets.removed.has(n) && delta.sets.added.has(n);
+  return { elements, removed: [...delta.sets.removed].filter((n) => !both(n)), added: [...delta.sets.added].filter((n) => !both(n)) };
+};
+
+export const planFromDelta = (prev: HostSnapshot, next: HostSnapshot, delta: SnapshotDelta): Plan => {
+  const a = view(prev.nftables);
+  const d = view(next.nftables);
+  const out: Obj[] = [];
+  // A chain rewritten back to what it was (within a burst) is left alone.
+  const rewrite = [...delta.chains.rewritten].filter((n) => !jsonEqual(a.chains.get(n)?.rules.map(ruleBody), d.chains.get(n)?.rules.map(ruleBody)));
+  const gone = delta.chains.removed;
+  const sets = asElementChanges(a, d, delta);
+
+  // 1. Chains to rewrite or delete lose their rules first.
+  for (const n of sorted([...rewrite, ...gone])) if ((a.chains.get(n)?.rules.length ?? 0) > 0) out.push({ flush: { chain: ref(n) } });
+
+  // 2. Verdict-map elements that go (by key), their replacements come in step 7.
+  const mapNames = sorted(delta.maps.keys());
+  for (const n of mapNames) {
+    const dels = elementsIn(delta.maps.get(n)!, 'del') as Array<[unknown, unknown]>;
+    if (dels.length > 0) out.push({ delete: { element: { ...ref(n), elem: dels.map((e) => e[0]) } } });
+  }
+
+  // 3. Set elements that go, in sets that stay.
+  const kept = sorted(sets.elements.keys());
+  for (const n of kept) {
+    const dels = elementsIn(sets.elements.get(n)!, 'del');
+    if (dels.length > 0) out.push({ delete: { element: { ...ref(n), elem: dels } } });
+  }
+
+  // 4. Sets and chains that go (nothing names them any more).
+  for (const n of sorted(sets.removed)) out.push({ delete: { set: ref(n) } });
+  for (const n of sorted(gone)) out.push({ delete: { chain: ref(n) } });
+
+  // 5. New chains, declared before anything names them.
+  const added = sorted(delta.chains.added);
+  for (const n of added) out.push({ add: { chain: d.chains.get(n)!.decl } });
+
+  // 6, 7. New sets whole; elements of kept sets; map elements.
+  for (const n of sorted(sets.added)) out.push({ add: { set: d.sets.get(n)! } });
+  for (const n of kept) {
+    const adds = elementsIn(sets.elements.get(n)!, 'add');
+    if (adds.length > 0) out.push({ add: { element: { ...ref(n), elem: adds } } });
+  }
+  for (const n of mapNames) {
+    const adds = elementsIn(delta.maps.get(n)!, 'add');
+    if (adds.length > 0) out.push({ add: { element: { ...ref(n), elem: adds } } });
+  }
+
+  // 8. Rules of every chain added or emptied, in order.
+  for (const n of sorted([...rewrite, ...added])) for (const r of d.chains.get(n)!.rules) out.push({ add: { rule: r } });
+
+  return {
+    nft: out,
+    routes: planRoutes(prev.routes, next.routes),
+    sysctls: planSysctls(prev.sysctls, next.sysctls),
+    ...planBird(prev.bird, next.bird),
+  };
+};

@@ -1,0 +1,262 @@
+// The chains of one host's ruleset, kept between updates: each local
+// endpoint's three chains, and the policy and profile chains they jump to,
+// counted by the endpoint-directions that use them (a chain appears with its
+// first user and goes with its last, taking its sets along through
+// host-sets.ts). Rebuilding a chain whose rules come out equal keeps the old
+// objects, so the document changes only where the ruleset does. Deciding
+// which endpoints and chains to rebuild is host-compiler.ts's job.
+import { ClusterState } from '../fold/state';
+import { EndpointModel } from '../model/types';
+import { Direction } from '../compile/applicable';
+import * as N from '../compile/names';
+import { byInterface, chainObject, endpointMapEntries, MAP_NAMES, MapName, ruleContext, ruleObjects } from '../compile/nft-document';
+import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, policyChainSpec, profileByName, profileChainSpec } from '../compile/nft-chains';
+import { SetRegistry, SetSpec } from '../compile/set-registry';
+import type { ClusterIndex } from './cluster-index';
+import { HostSets } from './host-sets';
+import { jsonEqual } from './json-equal';
+import { DeltaAccumulator, elementKey } from './snapshot-delta';
+import { lowerBound, SortedNames } from './sorted-names';
+
+export type Owner = { readonly kind: 'policy'; readonly id: string; readonly dir: Direction } | { readonly kind: 'profile'; readonly name: string; readonly dir: Direction };
+
+interface Emitted {
+  readonly spec: ChainSpec;
+  readonly decl: unknown;
+  readonly rules: readonly unknown[];
+}
+
+interface Shared {
+  readonly owner: Owner;
+  sets: readonly SetSpec[];
+  ports: readonly string[];
+  refs: number;
+}
+
+interface LocalEndpoint {
+  readonly model: EndpointModel;
+  readonly chains: readonly ChainSpec[];
+  /** Names of the policy and profile chains its chains jump to. */
+  readonly uses: readonly string[];
+}
+
+const emit = (spec: ChainSpec): Emitted => ({ spec, decl: chainObject(spec), rules: ruleObjects(spec) });
+
+const addTo = (m: Map<string, Set<string>>, k: string, v: string): void => {
+  const s = m.get(k) ?? new Set<string>();
+  s.add(v);
+  m.set(k, s);
+};
+const removeFrom = (m: Map<string, Set<string>>, k: string, v: string): void => {
+  const s = m.get(k);
+  s?.delete(v);
+  if (s?.size === 0) m.delete(k);
+};
+
+export class HostChains {
+  private readonly local = new Map<string, LocalEndpoint>();
+  private readonly shared = new Map<string, Shared>();
+  /** Endpoint chain name → the endpoints that would write it (interfaces can clash; the last in document order wins). */
+  private readonly writers = new Map<string, Map<string, { model: EndpointModel; spec: ChainSpec }>>();
+  private readonly emitted = new Map<string, Emitted>();
+  readonly names = new SortedNames();
+  /** Local endpoints in document order (the verdict maps list them so). */
+  readonly order: EndpointModel[] = [];
+  /** How many local endpoints use each interface name. */
+  private readonly interfaces = new Map<string, number>();
+  private readonly byPortName = new Map<string, Set<string>>();
+  private readonly byPolicy = new Map<string, Set<string>>();
+  private readonly byProfile = new Map<string, Set<string>>();
+
+  constructor(private readonly index: ClusterIndex, private readonly sets: HostSets, private readonly toHost: EndpointToHostAction) {
+    for (const c of baseChains()) this.put(c.name, c, new DeltaAccumulator());
+  }
+
+  chain(name: string): Emitted {
+    return this.emitted.get(name)!;
+  }
+
+  localEndpoint(key: string): LocalEndpoint | undefined {
+    return this.local.get(key);
+  }
+
+  localKeys(): IterableIterator<string> {
+    return this.local.keys();
+  }
+
+  /** Shared chains written for a policy, a profile, or with a named port (`name|proto`). */
+  chainsOfPolicy(id: string): ReadonlySet<string> {
+    return this.byPolicy.get(id) ?? new Set();
+  }
+  chainsOfProfile(name: string): ReadonlySet<string> {
+    return this.byProfile.get(name) ?? new Set();
+  }
+  chainsWithPort(portName: string): ReadonlySet<string> {
+    return this.byPortName.get(portName) ?? new Set();
+  }
+
+  /** Recompiles one local endpoint from `state` (`model` undefined: it left this host). */
+  setEndpoint(state: ClusterState, key: string, model: EndpointModel | undefined, delta: DeltaAccumulator): void {
+    const old = this.local.get(key);
+    let next: LocalEndpoint | undefined;
+    if (model !== undefined) {
+      const ec = endpointChains(ruleContext(state, this.index, this.registry()), model, this.toHost);
+      const uses = new Set<string>();
+      for (const { policy, dir } of ec.policies) {
+        const name = N.policyChain(policy, dir);
+        if (!uses.has(name)) this.retainShared(state, name, { kind: 'policy', id: policy.id, dir }, delta);
+        uses.add(name);
+      }
+      for (const { profile, dir } of ec.profiles) {
+        const name = N.profileChain(profile.name, dir);
+        if (!uses.has(name)) this.retainShared(state, name, { kind: 'profile', name: profile.name, dir }, delta);
+        uses.add(name);
+      }
+      next = { model, chains: ec.chains, uses: [...uses] };
+      this.local.set(key, next);
+      for (const c of ec.chains) this.write(c.name, key, { model, spec: c }, delta);
+    } else this.local.delete(key);
+    if (old !== undefined) {
+      for (const name of old.uses) this.releaseShared(name, delta);
+      const kept = new Set(next?.chains.map((c) => c.name) ?? []);
+      for (const c of old.chains) if (!kept.has(c.name)) this.write(c.name, key, undefined, delta);
+    }
+    this.reorder(old?.model, next?.model, delta);
+  }
+
+  /** Rewrites a policy or profile chain from `state` (its rules, the named ports it used, or its sets changed). */
+  rebuildShared(state: ClusterState, name: string, delta: DeltaAccumulator): void {
+    const s = this.shared.get(name);
+    if (s === undefined) return;
+    const built = this.build(state, s.owner, name);
+    if (built === undefined) return; // its users are being recompiled away from it
+    this.trackPorts(name, s.ports, built.ports);
+    for (const set of built.sets) this.sets.retain(set, delta);
+    for (const set of s.sets) this.sets.release(set.name, delta);
+    s.sets = built.sets;
+    s.ports = built.ports;
+    this.put(name, built.spec, delta);
+  }
+
+  private registry(): SetRegistry {
+    return new SetRegistry((p, f, id) => this.index.setName(p, f, id));
+  }
+
+  private build(state: ClusterState, owner: Owner, name: string): { spec: ChainSpec; sets: SetSpec[]; ports: string[] } | undefined {
+    const sets = this.registry();
+    let spec: ChainSpec;
+    if (owner.kind === 'policy') {
+      const p = state.policies.get(owner.id);
+      if (p === undefined) return undefined;
+      spec = policyChainSpec(ruleContext(state, this.index, sets, p.namespace), p, owner.dir);
+    } else {
+      const p = profileByName(state, owner.name);
+      if (p === undefined) return undefined;
+      spec = profileChainSpec(ruleContext(state, this.index, sets), p, owner.dir);
+    }
+    if (spec.name !== name) return undefined;
+    return { spec, sets: sets.all(), ports: [...sets.namedPorts] };
+  }
+
+  private retainShared(state: ClusterState, name: string, owner: Owner, delta: DeltaAccumulator): void {
+    const hit = this.shared.get(name);
+    if (hit !== undefined) {
+      hit.refs++;
+      return;
+    }
+    const built = this.build(state, owner, name)!;
+    const s: Shared = { owner, sets: built.sets, ports: built.ports, refs: 1 };
+    this.shared.set(name, s);
+    if (owner.kind === 'policy') addTo(this.byPolicy, owner.id, name);
+    else addTo(this.byProfile, owner.name, name);
+    this.trackPorts(name, [], built.ports);
+    for (const set of built.sets) this.sets.retain(set, delta);
+    this.put(name, built.spec, delta);
+  }
+
+  private releaseShared(name: string, delta: DeltaAccumulator): void {
+    const s = this.shared.get(name)!;
+    if (--s.refs > 0) return;
+    this.shared.delete(name);
+    this.trackPorts(name, s.ports, []);
+    if (s.owner.kind === 'policy') removeFrom(this.byPolicy, s.owner.id, name);
+    else removeFrom(this.byProfile, s.owner.name, name);
+    for (const set of s.sets) this.sets.release(set.name, delta);
+    this.drop(name, delta);
+  }
+
+  /** Keeps the index of shared chains by the named ports they were written with current. */
+  private trackPorts(name: string, before: readonly string[], after: readonly string[]): void {
+    for (const p of before) removeFrom(this.byPortName, p, name);
+    for (const p of after) addTo(this.byPortName, p, name);
+  }
+
+  /** Endpoint `key` writes (or, with undefined, stops writing) chain `name`; the last writer in document order is emitted. */
+  private write(name: string, key: string, w: { model: EndpointModel; spec: ChainSpec } | undefined, delta: DeltaAccumulator): void {
+    const ws = this.writers.get(name) ?? new Map<string, { model: EndpointModel; spec: ChainSpec }>();
+    if (w === undefined) ws.delete(key);
+    else ws.set(key, w);
+    if (ws.size === 0) {
+      this.writers.delete(name);
+      this.drop(name, delta);
+      return;
+    }
+    this.writers.set(name, ws);
+    let last: { model: EndpointModel; spec: ChainSpec } | undefined;
+    for (const x of ws.values()) if (last === undefined || byInterface(x.model, last.model) > 0) last = x;
+    this.put(name, last!.spec, delta);
+  }
+
+  private put(name: string, spec: ChainSpec, delta: DeltaAccumulator): void {
+    const before = this.emitted.get(name);
+    if (before === undefined) {
+      this.emitted.set(name, emit(spec));
+      this.names.add(name);
+      delta.addChain(name);
+    } else if (!jsonEqual(before.spec.rules, spec.rules) || !jsonEqual(before.spec.base, spec.base)) {
+      this.emitted.set(name, emit(spec));
+      delta.rewriteChain(name);
+    }
+  }
+
+  private drop(name: string, delta: DeltaAccumulator): void {
+    if (!this.emitted.delete(name)) return;
+    this.names.remove(name);
+    delta.removeChain(name);
+  }
+
+  /**
+   * Keeps `order` sorted and reports verdict-map elements that came and went.
+   * An element's key is the interface and its verdict follows from it, so
+   * endpoints sharing an interface share one element: it comes with the first
+   * and goes with the last.
+   */
+  private reorder(old: EndpointModel | undefined, next: EndpointModel | undefined, delta: DeltaAccumulator): void {
+    const less = (a: EndpointModel, b: EndpointModel) => byInterface(a, b) < 0;
+    if (old !== undefined) {
+      const i = lowerBound(this.order, old, less);
+      if (this.order[i]?.key === old.key) this.order.splice(i, 1);
+    }
+    if (next !== undefined) this.order.splice(lowerBound(this.order, next, less), 0, next);
+    if (old?.interfaceName === next?.interfaceName) return;
+    const gone = old !== undefined && this.count(old.interfaceName, -1) === 0 ? endpointMapEntries(old) : undefined;
+    const came = next !== undefined && this.count(next.interfaceName, 1) === 1 ? endpointMapEntries(next) : undefined;
+    if (gone === undefined && came === undefined) return;
+    for (const m of MAP_NAMES) {
+      const del = gone ? new Map([[elementKey(gone[m][0]), gone[m] as unknown]]) : new Map<string, unknown>();
+      const add = came ? new Map([[elementKey(came[m][0]), came[m] as unknown]]) : new Map<string, unknown>();
+      delta.changeMapElements(m, { add, del });
+    }
+  }
+
+  private count(iface: string, by: number): number {
+    const n = (this.interfaces.get(iface) ?? 0) + by;
+    if (n === 0) this.interfaces.delete(iface);
+    else this.interfaces.set(iface, n);
+    return n;
+  }
+
+  mapElements(m: MapName): Array<[string, unknown]> {
+    return this.order.map((ep) => endpointMapEntries(ep)[m]);
+  }
+}

@@ -1,0 +1,170 @@
+// HostCompiler: one host's snapshot, kept current event by event. Given what
+// the cluster index says moved, it recompiles only the local endpoints whose
+// chains can have changed (their model or labels changed; a policy that
+// applied or now applies to them changed; a tier, profile or namespace they
+// depend on changed), rewrites the policy and profile chains whose rules can
+// have changed, patches the sets whose members moved, and recomputes routes,
+// sysctls and BIRD only when what they read changed. The snapshot equals
+// compileHost(state, host) byte for byte after every update (the property
+// test holds it to that); the delta says what differs from the last one.
+import * as E from 'fp-ts/Either';
+import { Map as IMap } from 'immutable';
+import { ClusterState } from '../fold/state';
+import { ownedBlocks } from '../ipam/query';
+import { EndpointModel } from '../model/types';
+import { policyApplies } from '../compile/applicable';
+import { compileBird } from '../compile/bird';
+import { CompileError, CompileOptions } from '../compile/host';
+import { MAP_NAMES, MapName, mapObject, tableObject } from '../compile/nft-document';
+import { compileRoutes } from '../compile/routes';
+import { HostSnapshot } from '../compile/snapshot';
+import { compileSysctls } from '../compile/sysctls';
+import type { ClusterIndex } from './cluster-index';
+import { HostChains } from './host-chains';
+import { HostSets, MembershipUsers } from './host-sets';
+import type { IndexDelta } from './index-delta';
+import { jsonEqual } from './json-equal';
+import { DeltaAccumulator, SnapshotDelta } from './snapshot-delta';
+
+export interface HostUpdate {
+  readonly snapshot: E.Either<CompileError, HostSnapshot>;
+  /** What changed since the previous snapshot of this host. */
+  readonly delta: SnapshotDelta;
+}
+
+/** The parts of the state BIRD's configuration is compiled from. */
+const birdInputs = (s: ClusterState): readonly unknown[] => [s.hosts, s.pools, s.bgpPeers, s.bgpConfig, s.blocks, s.blockAffinities];
+
+export class HostCompiler {
+  private readonly sets: HostSets;
+  private readonly chains: HostChains;
+  private local: IMap<string, EndpointModel> = IMap();
+  private routes: HostSnapshot['routes'];
+  private sysctls: HostSnapshot['sysctls'];
+  private bird: string;
+  private maps: Record<MapName, unknown>;
+  private nftables: { nftables: readonly unknown[] };
+  private state: ClusterState;
+
+  constructor(private readonly index: ClusterIndex, readonly host: string, options: CompileOptions, users: MembershipUsers) {
+    const state = index.state;
+    this.state = state;
+    this.sets = new HostSets(index, users);
+    this.chains = new HostChains(index, this.sets, options.endpointToHostAction);
+    const delta = new DeltaAccumulator();
+    for (const ep of index.localEndpoints(host)) {
+      this.chains.setEndpoint(state, ep.key, ep, delta);
+      this.local = this.local.set(ep.key, ep);
+    }
+    this.routes = this.compileRoutes(state);
+    this.sysctls = compileSysctls(this.localState(state), host);
+    this.bird = compileBird(state, host);
+    this.maps = this.mapObjects();
+    this.nftables = this.document();
+  }
+
+  snapshot(): E.Either<CompileError, HostSnapshot> {
+    const s = this.state;
+    if (!s.hosts.has(this.host)) return E.left({ _tag: 'UnknownHost', host: this.host, known: [...s.hosts.keys()].sort() });
+    return E.right({ host: this.host, offset: s.offset, routes: this.routes, nftables: this.nftables, bird: this.bird, sysctls: this.sysctls });
+  }
+
+  /** Brings the snapshot from `prev` to `next`; the index must already be at `next` and `d` is what its update reported. */
+  update(prev: ClusterState, next: ClusterState, d: IndexDelta): HostUpdate {
+    this.state = next;
+    const delta = new DeltaAccumulator();
+    this.sets.membersMoved(d.memberships.values(), delta);
+    const dirty = this.dirtyEndpoints(prev, next, d);
+    let localChanged = false;
+    for (const key of [...dirty].sort()) {
+      const model = next.endpoints.get(key);
+      const mine = model?.host === this.host ? model : undefined;
+      if (this.local.get(key) !== mine) {
+        localChanged = true;
+        this.local = mine === undefined ? this.local.delete(key) : this.local.set(key, mine);
+      }
+      this.chains.setEndpoint(next, key, mine, delta);
+    }
+    for (const name of [...this.dirtyShared(d)].sort()) this.chains.rebuildShared(next, name, delta);
+    if (localChanged || ownedBlocks(prev, this.host) !== ownedBlocks(next, this.host)) {
+      const routes = this.compileRoutes(next);
+      if (!jsonEqual(routes, this.routes)) delta.changed({ routes: true });
+      this.routes = routes;
+    }
+    if (localChanged) {
+      const sysctls = compileSysctls(this.localState(next), this.host);
+      if (!jsonEqual(sysctls, this.sysctls)) delta.changed({ sysctls: true });
+      this.sysctls = sysctls;
+    }
+    if (birdInputs(prev).some((x, i) => x !== birdInputs(next)[i])) {
+      const bird = compileBird(next, this.host);
+      if (bird !== this.bird) delta.changed({ bird: true });
+      this.bird = bird;
+    }
+    const result = delta.result();
+    if (result.maps.size > 0) this.maps = this.mapObjects();
+    if (result.chains.added.size + result.chains.removed.size + result.chains.rewritten.size + result.sets.added.size + result.sets.removed.size +
+      result.sets.elements.size + result.maps.size > 0) this.nftables = this.document();
+    return { snapshot: this.snapshot(), delta: result };
+  }
+
+  /** Ids of the memberships this host's sets come from. */
+  memberships(): Iterable<string> {
+    return this.sets.memberships();
+  }
+
+  private dirtyEndpoints(prev: ClusterState, next: ClusterState, d: IndexDelta): Set<string> {
+    const dirty = new Set<string>();
+    const localKeys = [...this.chains.localKeys()];
+    for (const key of d.endpoints) if (this.chains.localEndpoint(key) !== undefined || next.endpoints.get(key)?.host === this.host) dirty.add(key);
+    if (d.tiers) for (const key of localKeys) dirty.add(key);
+    for (const id of d.policies) {
+      const before = prev.policies.get(id);
+      const after = next.policies.get(id);
+      const used = this.chains.chainsOfPolicy(id);
+      const ns = (before ?? after)!.kind === 'NetworkPolicy' ? (before ?? after)!.namespace : undefined;
+      for (const key of localKeys) {
+        const ep = this.chains.localEndpoint(key)!;
+        if (ns !== undefined && ep.model.namespace !== ns) continue;
+        if (ep.uses.some((n) => used.has(n)) || (after !== undefined && (['ingress', 'egress'] as const).some((dir) => policyApplies(this.index, after, ep.model, dir))))
+          dirty.add(key);
+      }
+    }
+    for (const name of d.profiles) for (const key of localKeys) if (this.chains.localEndpoint(key)!.model.profiles.includes(name)) dirty.add(key);
+    for (const ns of d.namespaces) for (const key of localKeys) if (this.chains.localEndpoint(key)!.model.namespace === ns) dirty.add(key);
+    return dirty;
+  }
+
+  private dirtyShared(d: IndexDelta): Set<string> {
+    const out = new Set<string>();
+    for (const id of d.policies) for (const n of this.chains.chainsOfPolicy(id)) out.add(n);
+    for (const p of d.profiles) for (const n of this.chains.chainsOfProfile(p)) out.add(n);
+    for (const p of d.portNames) for (const n of this.chains.chainsWithPort(p)) out.add(n);
+    return out;
+  }
+
+  /** The state with only this host's endpoints: routes and sysctls read nothing else of them. */
+  private localState(s: ClusterState): ClusterState {
+    return { ...s, endpoints: this.local };
+  }
+
+  private compileRoutes(s: ClusterState): HostSnapshot['routes'] {
+    return compileRoutes(this.localState(s), this.host, ownedBlocks(s, this.host));
+  }
+
+  private mapObjects(): Record<MapName, unknown> {
+    const out = {} as Record<MapName, unknown>;
+    for (const m of MAP_NAMES) out[m] = mapObject(m, this.chains.mapElements(m));
+    return out;
+  }
+
+  private document(): { nftables: unknown[] } {
+    const out: unknown[] = [tableObject()];
+    const chains = this.chains.names.list;
+    for (const n of chains) out.push(this.chains.chain(n).decl);
+    for (const n of this.sets.names.list) out.push(this.sets.object(n));
+    for (const m of MAP_NAMES) out.push(this.maps[m]);
+    for (const n of chains) for (const r of this.chains.chain(n).rules) out.push(r);
+    return { nftables: out };
+  }
+}

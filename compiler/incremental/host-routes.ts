@@ -1,0 +1,84 @@
+// One host's routes (what compile/routes.ts computes: a host route per local
+// workload address, a blackhole per owned block, one route per destination
+// with a workload route winning over a blackhole and the lower interface name
+// between two workload routes; sorted by family, address and prefix), kept
+// as local endpoints and owned blocks change, with destinations ordered by
+// precomputed keys instead of parsing addresses at every comparison. The
+// property test holds it equal to compileRoutes.
+import { EndpointModel } from '../model/types';
+import { byString } from '../model/sort';
+import { Cidr, cidrAddress, cidrLength, familyOf, hostCidr, Ip } from '../net/ip';
+import { FOLDNET_RTPROTO, RouteModel } from '../compile/snapshot';
+import { ipSortKey } from './ip-order';
+import { lowerBound } from './sorted-names';
+
+const workloadRoute = (ip: Ip, dev: string): RouteModel =>
+  ({ dst: hostCidr(ip), type: 'unicast', dev, scope: familyOf(ip) === 4 ? 'link' : 'global', protocol: FOLDNET_RTPROTO });
+
+const blackholeRoute = (block: Cidr): RouteModel => ({ dst: block, type: 'blackhole', scope: 'global', protocol: FOLDNET_RTPROTO });
+
+/** compareCidr's order as a string: address key, then prefix length. */
+const cidrKey = (c: Cidr): string => `${ipSortKey(cidrAddress(c))}/${String(cidrLength(c)).padStart(3, '0')}`;
+
+/** The route compileRoutes keeps among candidates for one destination (which does not depend on their order). */
+const preferred = (rs: readonly RouteModel[]): RouteModel => {
+  let best = rs[0]!;
+  for (const r of rs) {
+    if (r.type !== best.type) {
+      if (r.type === 'unicast') best = r;
+    } else if (byString(r.dev ?? '', best.dev ?? '') < 0) best = r;
+  }
+  return best;
+};
+
+export class HostRoutes {
+  private readonly candidates = new Map<string, RouteModel[]>();
+  /** Destinations in order, with their keys. */
+  private readonly keys: string[] = [];
+  private readonly dsts: string[] = [];
+  private blocks: readonly Cidr[] = [];
+  private cached: readonly RouteModel[] | undefined;
+
+  /** An endpoint left (old), arrived (next), or changed. */
+  setEndpoint(old: EndpointModel | undefined, next: EndpointModel | undefined): void {
+    if (old !== undefined) for (const ip of old.ips) this.remove(workloadRoute(ip, old.interfaceName));
+    if (next !== undefined) for (const ip of next.ips) this.add(workloadRoute(ip, next.interfaceName));
+  }
+
+  setBlocks(blocks: readonly Cidr[]): void {
+    for (const b of this.blocks) this.remove(blackholeRoute(b));
+    this.blocks = blocks;
+    for (const b of blocks) this.add(blackholeRoute(b));
+  }
+
+  routes(): readonly RouteModel[] {
+    this.cached ??= this.dsts.map((d) => preferred(this.candidates.get(d)!));
+    return this.cached;
+  }
+
+  private add(r: RouteModel): void {
+    this.cached = undefined;
+    const list = this.candidates.get(r.dst);
+    if (list !== undefined) {
+      list.push(r);
+      return;
+    }
+    this.candidates.set(r.dst, [r]);
+    const key = cidrKey(r.dst);
+    const i = lowerBound(this.keys, key);
+    this.keys.splice(i, 0, key);
+    this.dsts.splice(i, 0, r.dst);
+  }
+
+  private remove(r: RouteModel): void {
+    this.cached = undefined;
+    const list = this.candidates.get(r.dst)!;
+    const i = list.findIndex((x) => x.type === r.type && x.dev === r.dev);
+    list.splice(i, 1);
+    if (list.length > 0) return;
+    this.candidates.delete(r.dst);
+    const j = lowerBound(this.keys, cidrKey(r.dst));
+    this.keys.splice(j, 1);
+    this.dsts.splice(j, 1);
+  }
+}
