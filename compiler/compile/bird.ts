@@ -12,7 +12,8 @@
 //   config    ::= "router id" IPV4 ";"
 //                 "protocol device {}"
 //                 { function } { filter } { kernel } { bgp }
-//   function  ::= "function" SYM "()" "{" "return" ( "net ~ [" PREFIX "+" { "," PREFIX "+" } "]" | "false" ) ";" "}"
+//   function  ::= "function" SYM "()" "{" "return" ( "net ~ [" PATTERN { "," PATTERN } "]" | "false" ) ";" "}"
+//   PATTERN   ::= PREFIX "+" | PREFIX "{" NUM "," NUM "}"     (a pool and all inside it; a block's more-specifics)
 //   filter    ::= "filter" SYM "{" "if" COND "then" ( "accept" | "reject" ) ";" ( "accept" | "reject" ) ";" "}"
 //   COND      ::= "krt_source =" NUM | "source = RTS_BGP" | SYM "()"
 //   kernel    ::= "protocol kernel" SYM "{" channel "learn;" "scan time" NUM ";" "merge paths on;" "}"
@@ -39,7 +40,7 @@
 //   route to the peer that nothing here provides; `direct` makes the peer's
 //   address the next hop on the shared link (eBGP is direct by default).
 import { ClusterState } from '../fold/state';
-import { compareCidr, Cidr, Family, familyOf } from '../net/ip';
+import { cidrLength, compareCidr, Cidr, Family, familyOf } from '../net/ip';
 import { derivedRouterId } from './bird-names';
 import { BgpSession, hostAddress, planSessions, SkippedPeer } from './bird-sessions';
 import { FOLDNET_RTPROTO } from './snapshot';
@@ -55,6 +56,8 @@ const filterName = {
   inPools: (f: Family) => `foldnet_in_pools${f}`,
   poolRoutes: (f: Family) => `foldnet_pool_routes${f}`,
   otherRoutes: (f: Family) => `foldnet_other_routes${f}`,
+  ownBlocks: (f: Family) => `foldnet_own_blocks${f}`,
+  announce: (f: Family) => `foldnet_announce${f}`,
 };
 
 /** Names come from DNS-1123-checked resources; this only guarantees they cannot end a string or a comment. */
@@ -77,6 +80,23 @@ const poolFilters = (state: ClusterState, f: Family): string[] => {
     ...block(`function ${filterName.inPools(f)}()`, [`return ${test};`]),
     ...block(`filter ${filterName.poolRoutes(f)}`, [`if ${filterName.inPools(f)}() then accept;`, 'reject;']),
     ...block(`filter ${filterName.otherRoutes(f)}`, [`if ${filterName.inPools(f)}() then reject;`, 'accept;']),
+  ];
+};
+
+/**
+ * What this host announces: routes inside the pools, except the workload routes inside its own IPAM
+ * blocks — each block goes out as one aggregate (its blackhole route), so BGP carries a route per block,
+ * not per workload, and a workload coming or going never changes BIRD's config. Addresses outside any
+ * owned block (given explicitly, or borrowed from another host's block) still go out one by one.
+ */
+const announceFilter = (state: ClusterState, host: string, f: Family): string[] => {
+  const max = f === 4 ? 32 : 128;
+  const blocks = (state.blockAffinities.get(host) ?? []).filter((b) => familyOf(b) === f && cidrLength(b) < max);
+  const test = blocks.length === 0 ? 'false' : `net ~ [ ${[...blocks].sort(compareCidr).map((b) => `${b}{${cidrLength(b) + 1},${max}}`).join(', ')} ]`;
+  return [
+    `# This host's IPv${f} blocks: announced as aggregates; the workload routes inside them are not.`,
+    ...block(`function ${filterName.ownBlocks(f)}()`, [`return ${test};`]),
+    ...block(`filter ${filterName.announce(f)}`, [`if ${filterName.ownBlocks(f)}() then reject;`, `if ${filterName.inPools(f)}() then accept;`, 'reject;']),
   ];
 };
 
@@ -111,7 +131,7 @@ const bgpProtocol = (s: BgpSession): string[] =>
     'connect delay time 2;',
     'connect retry time 5;',
     'error wait time 5, 30;',
-    ...channel(s.family, importClause(s), filterName.poolRoutes(s.family)),
+    ...channel(s.family, importClause(s), filterName.announce(s.family)),
   ]);
 
 const skippedComment = (s: SkippedPeer): string =>
@@ -133,7 +153,7 @@ export const compileBird = (state: ClusterState, host: string): string => {
     ],
     ['# Interface states: `direct` BGP sessions and learned device routes need them.', 'protocol device {}'],
     ...(families.length > 0 ? [kernelFilters()] : []),
-    ...families.map((f) => poolFilters(state, f)),
+    ...families.map((f) => [...poolFilters(state, f), '', ...announceFilter(state, host, f)]),
     ...families.map(kernelProtocol),
     ...sessions.map(bgpProtocol),
     ...(skipped.length > 0 ? [skipped.map(skippedComment)] : []),

@@ -62,6 +62,8 @@ export class HostChains {
   readonly names = new SortedNames();
   /** Local endpoints in document order (the verdict maps list them so). */
   readonly order: EndpointModel[] = [];
+  /** Bumped whenever `order` changes: the verdict maps are rebuilt then (two endpoints may share an interface, which no element delta shows). */
+  orderVersion = 0;
   /** How many local endpoints use each interface name. */
   private readonly interfaces = new Map<string, number>();
   private readonly byPortName = new Map<string, Set<string>>();
@@ -233,6 +235,7 @@ export class HostChains {
    */
   private reorder(old: EndpointModel | undefined, next: EndpointModel | undefined, delta: DeltaAccumulator): void {
     const less = (a: EndpointModel, b: EndpointModel) => byInterface(a, b) < 0;
+    if (old?.interfaceName !== next?.interfaceName || old?.key !== next?.key) this.orderVersion++;
     if (old !== undefined) {
       const i = lowerBound(this.order, old, less);
       if (this.order[i]?.key === old.key) this.order.splice(i, 1);

@@ -16,11 +16,11 @@ import { policyApplies } from '../compile/applicable';
 import { compileBird } from '../compile/bird';
 import { CompileError, CompileOptions } from '../compile/host';
 import { MAP_NAMES, MapName, mapObject, tableObject } from '../compile/nft-document';
-import { compileRoutes } from '../compile/routes';
 import { HostSnapshot } from '../compile/snapshot';
 import { compileSysctls } from '../compile/sysctls';
 import type { ClusterIndex } from './cluster-index';
 import { HostChains } from './host-chains';
+import { HostRoutes } from './host-routes';
 import { HostSets, MembershipUsers } from './host-sets';
 import type { IndexDelta } from './index-delta';
 import { jsonEqual } from './json-equal';
@@ -39,10 +39,11 @@ export class HostCompiler {
   private readonly sets: HostSets;
   private readonly chains: HostChains;
   private local: IMap<string, EndpointModel> = IMap();
-  private routes: HostSnapshot['routes'];
+  private readonly routes = new HostRoutes();
   private sysctls: HostSnapshot['sysctls'];
   private bird: string;
   private maps: Record<MapName, unknown>;
+  private mapsVersion: number;
   private nftables: { nftables: readonly unknown[] };
   private state: ClusterState;
 
@@ -55,18 +56,20 @@ export class HostCompiler {
     for (const ep of index.localEndpoints(host)) {
       this.chains.setEndpoint(state, ep.key, ep, delta);
       this.local = this.local.set(ep.key, ep);
+      this.routes.setEndpoint(undefined, ep);
     }
-    this.routes = this.compileRoutes(state);
+    this.routes.setBlocks(ownedBlocks(state, host));
     this.sysctls = compileSysctls(this.localState(state), host);
     this.bird = compileBird(state, host);
     this.maps = this.mapObjects();
+    this.mapsVersion = this.chains.orderVersion;
     this.nftables = this.document();
   }
 
   snapshot(): E.Either<CompileError, HostSnapshot> {
     const s = this.state;
     if (!s.hosts.has(this.host)) return E.left({ _tag: 'UnknownHost', host: this.host, known: [...s.hosts.keys()].sort() });
-    return E.right({ host: this.host, offset: s.offset, routes: this.routes, nftables: this.nftables, bird: this.bird, sysctls: this.sysctls });
+    return E.right({ host: this.host, offset: s.offset, routes: this.routes.routes(), nftables: this.nftables, bird: this.bird, sysctls: this.sysctls });
   }
 
   /** Brings the snapshot from `prev` to `next`; the index must already be at `next` and `d` is what its update reported. */
@@ -76,21 +79,21 @@ export class HostCompiler {
     this.sets.membersMoved(d.memberships.values(), delta);
     const dirty = this.dirtyEndpoints(prev, next, d);
     let localChanged = false;
+    const routesBefore = this.routes.routes();
     for (const key of [...dirty].sort()) {
       const model = next.endpoints.get(key);
       const mine = model?.host === this.host ? model : undefined;
-      if (this.local.get(key) !== mine) {
+      const was = this.local.get(key);
+      if (was !== mine) {
         localChanged = true;
         this.local = mine === undefined ? this.local.delete(key) : this.local.set(key, mine);
+        this.routes.setEndpoint(was, mine);
       }
       this.chains.setEndpoint(next, key, mine, delta);
     }
     for (const name of [...this.dirtyShared(d)].sort()) this.chains.rebuildShared(next, name, delta);
-    if (localChanged || ownedBlocks(prev, this.host) !== ownedBlocks(next, this.host)) {
-      const routes = this.compileRoutes(next);
-      if (!jsonEqual(routes, this.routes)) delta.changed({ routes: true });
-      this.routes = routes;
-    }
+    if (prev.blockAffinities.get(this.host) !== next.blockAffinities.get(this.host)) this.routes.setBlocks(ownedBlocks(next, this.host));
+    if (this.routes.routes() !== routesBefore && !jsonEqual(this.routes.routes(), routesBefore)) delta.changed({ routes: true });
     if (localChanged) {
       const sysctls = compileSysctls(this.localState(next), this.host);
       if (!jsonEqual(sysctls, this.sysctls)) delta.changed({ sysctls: true });
@@ -102,9 +105,15 @@ export class HostCompiler {
       this.bird = bird;
     }
     const result = delta.result();
-    if (result.maps.size > 0) this.maps = this.mapObjects();
-    if (result.chains.added.size + result.chains.removed.size + result.chains.rewritten.size + result.sets.added.size + result.sets.removed.size +
-      result.sets.elements.size + result.maps.size > 0) this.nftables = this.document();
+    const reordered = this.chains.orderVersion !== this.mapsVersion;
+    if (reordered) {
+      this.maps = this.mapObjects();
+      this.mapsVersion = this.chains.orderVersion;
+    }
+    const structural = reordered || result.chains.added.size + result.chains.removed.size + result.chains.rewritten.size + result.sets.added.size +
+      result.sets.removed.size + result.maps.size > 0;
+    if (structural) this.nftables = this.document();
+    else if (result.sets.elements.size > 0) this.nftables = this.patched(result.sets.elements.keys());
     return { snapshot: this.snapshot(), delta: result };
   }
 
@@ -148,14 +157,18 @@ export class HostCompiler {
     return { ...s, endpoints: this.local };
   }
 
-  private compileRoutes(s: ClusterState): HostSnapshot['routes'] {
-    return compileRoutes(this.localState(s), this.host, ownedBlocks(s, this.host));
-  }
-
   private mapObjects(): Record<MapName, unknown> {
     const out = {} as Record<MapName, unknown>;
     for (const m of MAP_NAMES) out[m] = mapObject(m, this.chains.mapElements(m));
     return out;
+  }
+
+  /** The previous document with new objects for sets whose elements changed (nothing else moved, so positions hold). */
+  private patched(sets: Iterable<string>): { nftables: unknown[] } {
+    const out = this.nftables.nftables.slice();
+    const first = 1 + this.chains.names.size;
+    for (const name of sets) out[first + this.sets.names.indexOf(name)] = this.sets.object(name);
+    return { nftables: out };
   }
 
   private document(): { nftables: unknown[] } {

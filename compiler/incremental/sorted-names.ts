@@ -14,6 +14,11 @@ export class SortedNames {
     return this.xs;
   }
 
+  /** Position of `name` (which must be present). */
+  indexOf(name: string): number {
+    return lowerBound(this.xs, name);
+  }
+
   has(name: string): boolean {
     return this.xs[lowerBound(this.xs, name)] === name;
   }

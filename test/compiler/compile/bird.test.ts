@@ -82,7 +82,7 @@ describe('compileBird: node-to-node mesh', () => {
 
   test('mesh sessions take and give pool routes only', () => {
     const body = protocolBlock(conf, mesh)!;
-    assert.match(body, /ipv4 \{\n\s+import filter foldnet_pool_routes4;\n\s+export filter foldnet_pool_routes4;\n\s+\};/);
+    assert.match(body, /ipv4 \{\n\s+import filter foldnet_pool_routes4;\n\s+export filter foldnet_announce4;\n\s+\};/);
   });
 
   test('the other host sees the mirror session', () => {
@@ -150,7 +150,7 @@ describe('compileBird: explicit BGPPeers', () => {
   test('peers without acceptPoolRoutes take everything but pool routes', () => {
     const body = protocolBlock(confA, protocolName('peer', 'tor'))!;
     assert.match(body, /neighbor 10\.0\.0\.254 as 65000;/);
-    assert.match(body, /import filter foldnet_other_routes4;\n\s+export filter foldnet_pool_routes4;/);
+    assert.match(body, /import filter foldnet_other_routes4;\n\s+export filter foldnet_announce4;/);
     assert.match(confA, /filter foldnet_other_routes4 \{\n\s+if foldnet_in_pools4\(\) then reject;\n\s+accept;\n\}/);
   });
 
@@ -258,5 +258,28 @@ describe('compileBird: determinism', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+/** An endpoint without ipNetworks on node-a: IPAM gives it an address from node-a's block. */
+const ipamEndpoint = (name: string) => {
+  const doc = endpointDoc(name, 'node-a', `cali-${name}`, []);
+  delete (doc.resource.spec as Record<string, unknown>).ipNetworks;
+  return doc;
+};
+
+describe('compileBird: IPAM blocks go out as aggregates', () => {
+  test("a host's own blocks are announced whole; the workload routes inside them are not", () => {
+    const state = stateOf([a, b, pool4, ipamEndpoint('w1'), ipamEndpoint('w2')]);
+    const blocks = state.blockAffinities.get('node-a') ?? [];
+    assert.deepEqual(blocks, ['10.244.0.0/26'], 'the first endpoint claimed the lowest block');
+    const conf = compileBird(state, 'node-a');
+    assert.match(conf, /function foldnet_own_blocks4\(\) \{\n\s+return net ~ \[ 10\.244\.0\.0\/26\{27,32\} \];/);
+    assert.match(conf, /filter foldnet_announce4 \{\n\s+if foldnet_own_blocks4\(\) then reject;\n\s+if foldnet_in_pools4\(\) then accept;\n\s+reject;/);
+    assert.match(compileBird(state, 'node-b'), /function foldnet_own_blocks4\(\) \{\n\s+return false;/, 'node-b owns no block');
+  });
+
+  test('a workload coming or going inside an owned block does not change the BIRD config', () => {
+    assert.equal(compileBird(stateOf([a, b, pool4, ipamEndpoint('w1')]), 'node-a'), compileBird(stateOf([a, b, pool4, ipamEndpoint('w1'), ipamEndpoint('w2'), ipamEndpoint('w3')]), 'node-a'));
   });
 });
