@@ -58,7 +58,7 @@ export function measureCompiler(endpoints: number, repeats: number): CompilerFig
   const shape = shapeFor(endpoints);
   const built = timed(() => stateOf(clusterDocs(shape)));
   let state: ClusterState = built.value;
-  const hosts = Array.from({ length: Math.min(TRACKED, shape.hosts) }, (_, i) => hostName(i));
+  const hosts = Array.from({ length: Math.min(TRACKED, Math.ceil(shape.hosts / 2)) }, (_, i) => hostName(i));
   const others = Array.from({ length: Math.min(5, shape.hosts - hosts.length) }, (_, i) => hostName(hosts.length + i));
 
   // Full compiles: as compileHost does it (a throw-away index each time), then with a shared index.

@@ -81,13 +81,19 @@ const putPolicy = (state: ClusterState, p: PolicyModel): Step => {
   return set(state, 'policies', 'policy', p.id, p);
 };
 
+/**
+ * Values in key order. A rejection names the first conflicting resource it finds; map iteration order
+ * is not part of the state (a checkpointed map may iterate differently), so the search must not depend on it.
+ */
+const inKeyOrder = <V>(m: IMap<string, V>): V[] => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
+
 const fromEither = <A>(r: E.Either<string, A>, then: (a: A) => Step): Step => (E.isLeft(r) ? r : then(r.right));
 
 export const putEntity = (state: ClusterState, kind: KindId, key: string, value: unknown): Step => {
   switch (kind) {
     case 'Host':
       return fromEither(FM.hostModel(value as F.Host), (h) => {
-        for (const other of state.hosts.values()) {
+        for (const other of inKeyOrder(state.hosts)) {
           if (other.name === h.name) continue;
           for (const ip of [h.ipv4, h.ipv6])
             if (ip && (other.ipv4 === ip || other.ipv6 === ip || cidrAddress(ip) === (other.ipv4 && cidrAddress(other.ipv4)) || cidrAddress(ip) === (other.ipv6 && cidrAddress(other.ipv6))))
@@ -97,7 +103,7 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
       });
     case 'IPPool':
       return fromEither(FM.poolModel(value as F.IPPool), (p) => {
-        for (const other of state.pools.values())
+        for (const other of inKeyOrder(state.pools))
           if (other.name !== p.name && cidrsOverlap(other.cidr, p.cidr)) return E.left(`pool ${p.cidr} overlaps pool ${other.name} (${other.cidr})`);
         return fromEither(releasePoolBlocks(state, state.pools.get(key), p), (r) => withChanges(set(r.state, 'pools', 'pool', key, p), r.changes));
       });
@@ -142,7 +148,7 @@ export const removeEntity = (state: ClusterState, kind: KindId, key: string): St
     case 'Profile':
       return del(state, 'profiles', 'profile', key);
     case 'Tier': {
-      const user = [...state.policies.values()].find((p) => p.tier === key);
+      const user = inKeyOrder(state.policies).find((p) => p.tier === key);
       return user ? E.left(`tier ${key} still holds policy ${user.id}`) : del(state, 'tiers', 'tier', key);
     }
     case 'NetworkPolicy':

@@ -60,10 +60,15 @@ export class HostChains {
   private readonly writers = new Map<string, Map<string, { model: EndpointModel; spec: ChainSpec }>>();
   private readonly emitted = new Map<string, Emitted>();
   readonly names = new SortedNames();
+  /** Chains rewritten since the last takeRewrites(), with how many rules each had before. */
+  private readonly rewrittenFrom = new Map<string, number>();
+  /** The emitted chains in name order, rebuilt lazily after chains come or go. */
+  private inOrder: Emitted[] | undefined;
   /** Local endpoints in document order (the verdict maps list them so). */
   readonly order: EndpointModel[] = [];
   /** Bumped whenever `order` changes: the verdict maps are rebuilt then (two endpoints may share an interface, which no element delta shows). */
   orderVersion = 0;
+  private readonly byNamespace = new Map<string, Set<string>>();
   /** How many local endpoints use each interface name. */
   private readonly interfaces = new Map<string, number>();
   private readonly byPortName = new Map<string, Set<string>>();
@@ -78,12 +83,30 @@ export class HostChains {
     return this.emitted.get(name)!;
   }
 
+  /** Chains rewritten since the last call, with their former rule counts. */
+  takeRewrites(): Map<string, number> {
+    const out = new Map(this.rewrittenFrom);
+    this.rewrittenFrom.clear();
+    return out;
+  }
+
+  /** Every chain in document order. */
+  ordered(): readonly Emitted[] {
+    this.inOrder ??= this.names.list.map((n) => this.emitted.get(n)!);
+    return this.inOrder;
+  }
+
   localEndpoint(key: string): LocalEndpoint | undefined {
     return this.local.get(key);
   }
 
   localKeys(): IterableIterator<string> {
     return this.local.keys();
+  }
+
+  /** Keys of the local endpoints of one namespace. */
+  localIn(namespace: string): ReadonlySet<string> {
+    return this.byNamespace.get(namespace) ?? new Set();
   }
 
   /** Shared chains written for a policy, a profile, or with a named port (`name|proto`). */
@@ -116,8 +139,12 @@ export class HostChains {
       }
       next = { model, chains: ec.chains, uses: [...uses] };
       this.local.set(key, next);
+      addTo(this.byNamespace, model.namespace, key);
       for (const c of ec.chains) this.write(c.name, key, { model, spec: c }, delta);
-    } else this.local.delete(key);
+    } else {
+      this.local.delete(key);
+      if (old !== undefined) removeFrom(this.byNamespace, old.model.namespace, key);
+    }
     if (old !== undefined) {
       for (const name of old.uses) this.releaseShared(name, delta);
       const kept = new Set(next?.chains.map((c) => c.name) ?? []);
@@ -214,9 +241,13 @@ export class HostChains {
     if (before === undefined) {
       this.emitted.set(name, emit(spec));
       this.names.add(name);
+      this.inOrder = undefined;
       delta.addChain(name);
     } else if (!jsonEqual(before.spec.rules, spec.rules) || !jsonEqual(before.spec.base, spec.base)) {
-      this.emitted.set(name, emit(spec));
+      const e = emit(spec);
+      this.emitted.set(name, e);
+      if (this.inOrder !== undefined) this.inOrder[this.names.indexOf(name)] = e;
+      if (!this.rewrittenFrom.has(name)) this.rewrittenFrom.set(name, before.rules.length);
       delta.rewriteChain(name);
     }
   }
@@ -224,6 +255,7 @@ export class HostChains {
   private drop(name: string, delta: DeltaAccumulator): void {
     if (!this.emitted.delete(name)) return;
     this.names.remove(name);
+    this.inOrder = undefined;
     delta.removeChain(name);
   }
 

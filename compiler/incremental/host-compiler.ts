@@ -11,16 +11,16 @@ import * as E from 'fp-ts/Either';
 import { Map as IMap } from 'immutable';
 import { ClusterState } from '../fold/state';
 import { ownedBlocks } from '../ipam/query';
-import { EndpointModel } from '../model/types';
+import { EndpointModel, PolicyModel } from '../model/types';
 import { policyApplies } from '../compile/applicable';
 import { compileBird } from '../compile/bird';
 import { CompileError, CompileOptions } from '../compile/host';
 import { MAP_NAMES, MapName, mapObject, tableObject } from '../compile/nft-document';
 import { HostSnapshot } from '../compile/snapshot';
-import { compileSysctls } from '../compile/sysctls';
 import type { ClusterIndex } from './cluster-index';
 import { HostChains } from './host-chains';
 import { HostRoutes } from './host-routes';
+import { HostSysctls } from './host-sysctls';
 import { HostSets, MembershipUsers } from './host-sets';
 import type { IndexDelta } from './index-delta';
 import { jsonEqual } from './json-equal';
@@ -32,6 +32,12 @@ export interface HostUpdate {
   readonly delta: SnapshotDelta;
 }
 
+/** Whether two versions of a policy apply to the same endpoints, in the same place (only their rules may differ). */
+const sameApplication = (a: PolicyModel, b: PolicyModel): boolean =>
+  a.selector === b.selector && a.namespaceSelector === b.namespaceSelector && a.tier === b.tier && a.order === b.order &&
+  a.name === b.name && a.namespace === b.namespace && a.kind === b.kind &&
+  (a.ingress === undefined) === (b.ingress === undefined) && (a.egress === undefined) === (b.egress === undefined);
+
 /** The parts of the state BIRD's configuration is compiled from. */
 const birdInputs = (s: ClusterState): readonly unknown[] => [s.hosts, s.pools, s.bgpPeers, s.bgpConfig, s.blocks, s.blockAffinities];
 
@@ -40,7 +46,7 @@ export class HostCompiler {
   private readonly chains: HostChains;
   private local: IMap<string, EndpointModel> = IMap();
   private readonly routes = new HostRoutes();
-  private sysctls: HostSnapshot['sysctls'];
+  private readonly sysctls: HostSysctls;
   private bird: string;
   private maps: Record<MapName, unknown>;
   private mapsVersion: number;
@@ -51,25 +57,27 @@ export class HostCompiler {
     const state = index.state;
     this.state = state;
     this.sets = new HostSets(index, users);
+    this.sysctls = new HostSysctls(host);
     this.chains = new HostChains(index, this.sets, options.endpointToHostAction);
     const delta = new DeltaAccumulator();
     for (const ep of index.localEndpoints(host)) {
       this.chains.setEndpoint(state, ep.key, ep, delta);
       this.local = this.local.set(ep.key, ep);
       this.routes.setEndpoint(undefined, ep);
+      this.sysctls.setEndpoint(state, undefined, ep);
     }
     this.routes.setBlocks(ownedBlocks(state, host));
-    this.sysctls = compileSysctls(this.localState(state), host);
     this.bird = compileBird(state, host);
     this.maps = this.mapObjects();
     this.mapsVersion = this.chains.orderVersion;
+    this.chains.takeRewrites();
     this.nftables = this.document();
   }
 
   snapshot(): E.Either<CompileError, HostSnapshot> {
     const s = this.state;
     if (!s.hosts.has(this.host)) return E.left({ _tag: 'UnknownHost', host: this.host, known: [...s.hosts.keys()].sort() });
-    return E.right({ host: this.host, offset: s.offset, routes: this.routes.routes(), nftables: this.nftables, bird: this.bird, sysctls: this.sysctls });
+    return E.right({ host: this.host, offset: s.offset, routes: this.routes.routes(), nftables: this.nftables, bird: this.bird, sysctls: this.sysctls.sysctls() });
   }
 
   /** Brings the snapshot from `prev` to `next`; the index must already be at `next` and `d` is what its update reported. */
@@ -78,27 +86,23 @@ export class HostCompiler {
     const delta = new DeltaAccumulator();
     this.sets.membersMoved(d.memberships.values(), delta);
     const dirty = this.dirtyEndpoints(prev, next, d);
-    let localChanged = false;
     const routesBefore = this.routes.routes();
+    const sysctlsBefore = this.sysctls.sysctls();
     for (const key of [...dirty].sort()) {
       const model = next.endpoints.get(key);
       const mine = model?.host === this.host ? model : undefined;
       const was = this.local.get(key);
       if (was !== mine) {
-        localChanged = true;
         this.local = mine === undefined ? this.local.delete(key) : this.local.set(key, mine);
         this.routes.setEndpoint(was, mine);
+        this.sysctls.setEndpoint(next, was, mine);
       }
       this.chains.setEndpoint(next, key, mine, delta);
     }
     for (const name of [...this.dirtyShared(d)].sort()) this.chains.rebuildShared(next, name, delta);
     if (prev.blockAffinities.get(this.host) !== next.blockAffinities.get(this.host)) this.routes.setBlocks(ownedBlocks(next, this.host));
     if (this.routes.routes() !== routesBefore && !jsonEqual(this.routes.routes(), routesBefore)) delta.changed({ routes: true });
-    if (localChanged) {
-      const sysctls = compileSysctls(this.localState(next), this.host);
-      if (!jsonEqual(sysctls, this.sysctls)) delta.changed({ sysctls: true });
-      this.sysctls = sysctls;
-    }
+    if (this.sysctls.sysctls() !== sysctlsBefore && !jsonEqual(this.sysctls.sysctls(), sysctlsBefore)) delta.changed({ sysctls: true });
     if (birdInputs(prev).some((x, i) => x !== birdInputs(next)[i])) {
       const bird = compileBird(next, this.host);
       if (bird !== this.bird) delta.changed({ bird: true });
@@ -110,10 +114,11 @@ export class HostCompiler {
       this.maps = this.mapObjects();
       this.mapsVersion = this.chains.orderVersion;
     }
-    const structural = reordered || result.chains.added.size + result.chains.removed.size + result.chains.rewritten.size + result.sets.added.size +
-      result.sets.removed.size + result.maps.size > 0;
+    const rewrites = this.chains.takeRewrites();
+    const structural = reordered || result.chains.added.size + result.chains.removed.size + result.sets.added.size + result.sets.removed.size +
+      result.maps.size > 0;
     if (structural) this.nftables = this.document();
-    else if (result.sets.elements.size > 0) this.nftables = this.patched(result.sets.elements.keys());
+    else if (result.sets.elements.size + rewrites.size > 0) this.nftables = this.patched(result.sets.elements.keys(), rewrites);
     return { snapshot: this.snapshot(), delta: result };
   }
 
@@ -124,23 +129,24 @@ export class HostCompiler {
 
   private dirtyEndpoints(prev: ClusterState, next: ClusterState, d: IndexDelta): Set<string> {
     const dirty = new Set<string>();
-    const localKeys = [...this.chains.localKeys()];
+    const localKeys = () => this.chains.localKeys();
     for (const key of d.endpoints) if (this.chains.localEndpoint(key) !== undefined || next.endpoints.get(key)?.host === this.host) dirty.add(key);
-    if (d.tiers) for (const key of localKeys) dirty.add(key);
+    if (d.tiers) for (const key of localKeys()) dirty.add(key);
     for (const id of d.policies) {
       const before = prev.policies.get(id);
       const after = next.policies.get(id);
+      // Endpoint chains name a policy, place it and decide whether it applies; its rules live in its own chain.
+      if (before !== undefined && after !== undefined && sameApplication(before, after)) continue;
       const used = this.chains.chainsOfPolicy(id);
       const ns = (before ?? after)!.kind === 'NetworkPolicy' ? (before ?? after)!.namespace : undefined;
-      for (const key of localKeys) {
+      for (const key of ns === undefined ? localKeys() : this.chains.localIn(ns)) {
         const ep = this.chains.localEndpoint(key)!;
-        if (ns !== undefined && ep.model.namespace !== ns) continue;
         if (ep.uses.some((n) => used.has(n)) || (after !== undefined && (['ingress', 'egress'] as const).some((dir) => policyApplies(this.index, after, ep.model, dir))))
           dirty.add(key);
       }
     }
-    for (const name of d.profiles) for (const key of localKeys) if (this.chains.localEndpoint(key)!.model.profiles.includes(name)) dirty.add(key);
-    for (const ns of d.namespaces) for (const key of localKeys) if (this.chains.localEndpoint(key)!.model.namespace === ns) dirty.add(key);
+    for (const name of d.profiles) for (const key of localKeys()) if (this.chains.localEndpoint(key)!.model.profiles.includes(name)) dirty.add(key);
+    for (const ns of d.namespaces) for (const key of this.chains.localIn(ns)) dirty.add(key);
     return dirty;
   }
 
@@ -152,32 +158,50 @@ export class HostCompiler {
     return out;
   }
 
-  /** The state with only this host's endpoints: routes and sysctls read nothing else of them. */
-  private localState(s: ClusterState): ClusterState {
-    return { ...s, endpoints: this.local };
-  }
-
   private mapObjects(): Record<MapName, unknown> {
     const out = {} as Record<MapName, unknown>;
     for (const m of MAP_NAMES) out[m] = mapObject(m, this.chains.mapElements(m));
     return out;
   }
 
-  /** The previous document with new objects for sets whose elements changed (nothing else moved, so positions hold). */
-  private patched(sets: Iterable<string>): { nftables: unknown[] } {
-    const out = this.nftables.nftables.slice();
+  /**
+   * The previous document with new objects for sets whose elements changed
+   * and new rules for rewritten chains (no object came or went, so every
+   * declaration keeps its place; rule runs are swapped by slicing).
+   */
+  private patched(sets: Iterable<string>, rewrites: ReadonlyMap<string, number>): { nftables: unknown[] } {
+    const prev = this.nftables.nftables;
+    const out = rewrites.size === 0 ? prev.slice() : this.withRewrittenRules(prev, rewrites);
     const first = 1 + this.chains.names.size;
     for (const name of sets) out[first + this.sets.names.indexOf(name)] = this.sets.object(name);
     return { nftables: out };
   }
 
+  private withRewrittenRules(prev: readonly unknown[], rewrites: ReadonlyMap<string, number>): unknown[] {
+    const parts: Array<readonly unknown[]> = [];
+    let at = 1 + this.chains.names.size + this.sets.names.size + MAP_NAMES.length;
+    let copied = 0;
+    for (const c of this.chains.ordered()) {
+      const before = rewrites.get(c.spec.name);
+      if (before === undefined) {
+        at += c.rules.length;
+        continue;
+      }
+      parts.push(prev.slice(copied, at), c.rules);
+      at += before;
+      copied = at;
+    }
+    parts.push(prev.slice(copied));
+    return ([] as unknown[]).concat(...parts);
+  }
+
   private document(): { nftables: unknown[] } {
     const out: unknown[] = [tableObject()];
-    const chains = this.chains.names.list;
-    for (const n of chains) out.push(this.chains.chain(n).decl);
+    const chains = this.chains.ordered();
+    for (const c of chains) out.push(c.decl);
     for (const n of this.sets.names.list) out.push(this.sets.object(n));
     for (const m of MAP_NAMES) out.push(this.maps[m]);
-    for (const n of chains) for (const r of this.chains.chain(n).rules) out.push(r);
+    for (const c of chains) for (const r of c.rules) out.push(r);
     return { nftables: out };
   }
 }

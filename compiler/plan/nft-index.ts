@@ -38,8 +38,6 @@ export const indexDocument = (doc: NftDocument): NftIndex => {
   const rules = new Map<string, NftRule[]>();
   const sets = new Map<string, NftSet>();
   const maps = new Map<string, NftMap>();
-  const setElems = new Map<string, Map<string, NftElem>>();
-  const mapElems = new Map<string, Map<string, IndexedMapElem>>();
   let table: NftIndex['table'];
   for (const c of doc.nftables) {
     if ('table' in c) table = { family: c.table.family, table: c.table.name };
@@ -50,17 +48,61 @@ export const indexDocument = (doc: NftDocument): NftIndex => {
       const list = rules.get(c.rule.chain) ?? [];
       list.push(c.rule);
       rules.set(c.rule.chain, list);
-    } else if ('set' in c) {
-      sets.set(c.set.name, c.set);
-      setElems.set(c.set.name, new Map((c.set.elem ?? []).map((e) => [canonicalJson(e), e])));
-    } else if ('map' in c) {
-      maps.set(c.map.name, c.map);
-      mapElems.set(c.map.name, new Map((c.map.elem ?? []).map((e) => [canonicalJson(e[0]), { elem: e, verdictKey: canonicalJson(e[1]) }])));
-    }
+    } else if ('set' in c) sets.set(c.set.name, c.set);
+    else if ('map' in c) maps.set(c.map.name, c.map);
   }
-  const rulesKeys = new Map([...rules].map(([name, list]) => [name, rulesKey(list)]));
+  const rulesKeys = new LazyMap(rules, (name) => rulesKey(rules.get(name)!));
+  const setElems = new LazyMap(sets, (name) => new Map((sets.get(name)!.elem ?? []).map((e) => [elementKey(e), e])));
+  const mapElems = new LazyMap(maps, (name) =>
+    new Map((maps.get(name)!.elem ?? []).map((e) => [elementKey(e[0]), { elem: e, verdictKey: canonicalJson(e[1]) }])));
   return { table, objects: plainObjects(doc), chains, rules, rulesKeys, sets, maps, setElems, mapElems };
 };
+
+/** canonicalJson, without the key sorting a string or number does not need (most set elements are addresses). */
+export const elementKey = (e: unknown): string => (typeof e === 'string' || typeof e === 'number' ? JSON.stringify(e) : canonicalJson(e));
+
+/** A read-only map over known keys whose values are computed on first access and kept. */
+class LazyMap<V> implements ReadonlyMap<string, V> {
+  private readonly done = new Map<string, V>();
+
+  constructor(private readonly domain: ReadonlyMap<string, unknown>, private readonly make: (key: string) => V) {}
+
+  get size(): number {
+    return this.domain.size;
+  }
+
+  has(key: string): boolean {
+    return this.domain.has(key);
+  }
+
+  get(key: string): V | undefined {
+    if (!this.domain.has(key)) return undefined;
+    if (this.done.has(key)) return this.done.get(key);
+    const v = this.make(key);
+    this.done.set(key, v);
+    return v;
+  }
+
+  *entries(): MapIterator<[string, V]> {
+    for (const k of this.domain.keys()) yield [k, this.get(k)!];
+  }
+
+  keys(): MapIterator<string> {
+    return this.domain.keys();
+  }
+
+  *values(): MapIterator<V> {
+    for (const k of this.domain.keys()) yield this.get(k)!;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+
+  forEach(f: (value: V, key: string, map: ReadonlyMap<string, V>) => void): void {
+    for (const [k, v] of this.entries()) f(v, k, this);
+  }
+}
 
 /** What identifies a chain's kind: base chains are bound to a hook, type and priority that cannot change in place. */
 export const chainKindKey = (c: NftChain): string => (c.type === undefined ? 'regular' : `${c.type}/${c.hook}/${c.prio}`);

@@ -47,6 +47,14 @@ export const planNftIndexed = (actual: NftIndex | undefined, desired: NftIndex, 
   return diffIndexed(actual, desired, want);
 };
 
+/** Whether a chain's rules are equal on both sides: the same rule objects, else the same canonical text. */
+const sameRules = (a: NftIndex, d: NftIndex, chain: string): boolean => {
+  const x = a.rules.get(chain) ?? [];
+  const y = d.rules.get(chain) ?? [];
+  if (x.length === y.length && x.every((r, i) => r === y[i])) return true;
+  return a.rulesKeys.get(chain) === d.rulesKeys.get(chain);
+};
+
 const diffIndexed = (a: NftIndex, d: NftIndex, at: Where): NftCommand[] => {
   const ref = (name: string) => ({ ...at, name });
 
@@ -76,7 +84,7 @@ const diffIndexed = (a: NftIndex, d: NftIndex, at: Where): NftCommand[] => {
       return sets.some((s) => goneSets.has(s)) || maps.some((m) => goneMaps.has(m)) || ruleTargets(r).some((t) => goneChains.has(t));
     });
   const rewrite = commonChains.filter(
-    (n) => !goneChains.has(n) && (a.rulesKeys.get(n) !== d.rulesKeys.get(n) || namesGone(n)),
+    (n) => !goneChains.has(n) && (!sameRules(a, d, n) || namesGone(n)),
   );
 
   const out: NftCommand[] = [];
@@ -86,6 +94,8 @@ const diffIndexed = (a: NftIndex, d: NftIndex, at: Where): NftCommand[] => {
   // 2. Map elements that go or change verdict; maps about to be deleted lose theirs first.
   const mapAdds: Array<[string, NftMapElem[]]> = [];
   for (const n of keptMaps) {
+    // The same object on both sides (a snapshot patched by the incremental compiler) has the same elements.
+    if (a.maps.get(n) === d.maps.get(n) && recreatedChains.length === 0) continue;
     const have = a.mapElems.get(n)!;
     const want = d.mapElems.get(n)!;
     const stale = (key: string): boolean => {
@@ -105,6 +115,7 @@ const diffIndexed = (a: NftIndex, d: NftIndex, at: Where): NftCommand[] => {
   // 3. Set elements that go.
   const setAdds: Array<[string, NftElem[]]> = [];
   for (const n of keptSets) {
+    if (a.sets.get(n)!.elem === d.sets.get(n)!.elem) continue;
     const have = a.setElems.get(n)!;
     const want = d.setElems.get(n)!;
     const dels = sorted(have.keys()).filter((k) => !want.has(k));

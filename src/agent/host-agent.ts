@@ -18,6 +18,7 @@ import { ABORTED, sleepUnless, unlessAborted } from '../log/abortable';
 import { type EventLog, isLogError } from '../log/event-log';
 import type { AgentState } from './agent-state-file';
 import { readBurst } from './burst';
+import { StatusReporter } from './status-reporter';
 import { foldEvents, foldRange } from './fold-log';
 import type { Logger } from './json-logger';
 import type { AgentMetrics } from './metrics';
@@ -55,7 +56,7 @@ export interface HostAgentOptions {
   /** First and longest pause before retrying a failed apply, or reading a log that could not be reached at start. */
   readonly retryMs?: { readonly min: number; readonly max: number };
   readonly now?: () => number;
-  /** Tells the cluster's status store what was applied (or failed); failures to report are logged, never fatal. */
+  /** Tells the cluster's status store what was applied (or failed); failures are logged, never fatal, and retried while the store is unreachable (status-reporter.ts). */
   readonly report?: (r: { appliedOffset: number; snapshotHash: string; lastApplyTime: string; lastError: string | null }) => Promise<void>;
 }
 
@@ -69,11 +70,13 @@ export class HostAgent {
   private driftQueued = false;
   private unknownHostReported = false;
   private lastBirdPid: number | undefined;
+  private readonly reporter: StatusReporter | undefined;
   private readonly now: () => number;
 
   constructor(private readonly o: HostAgentOptions) {
     this.now = o.now ?? Date.now;
     this.retryDelay = o.retryMs?.min ?? 500;
+    this.reporter = o.report && new StatusReporter({ send: o.report, logger: o.logger });
   }
 
   /** The offset and hash last applied (for tests and status). */
@@ -111,9 +114,16 @@ export class HostAgent {
           batchMs: this.o.batchMs,
           now: this.now,
           head: async () => {
-            const h = await log.head();
-            metrics.setLogHead(h);
-            return h;
+            try {
+              const h = await log.head();
+              metrics.setLogHead(h);
+              return h;
+            } catch (e) {
+              // The head only says how much of a burst to wait for; the tail rides out the outage.
+              if (!isLogError(e) || !e.retriable) throw e;
+              logger.warn('cannot read the log head; applying what arrived', { offset: this.state.offset, error: e });
+              return 0;
+            }
           },
         });
         if (signal.aborted) break;
@@ -126,6 +136,7 @@ export class HostAgent {
       clearInterval(drift);
       await this.kernelQueue;
       await this.persist();
+      await this.reporter?.close();
       logger.info('agent stopped', { offset: this.applied?.offset });
     }
   }
@@ -264,12 +275,7 @@ export class HostAgent {
   }
 
   private async reportStatus(appliedOffset: number, snapshotHash: string, lastError: string | null): Promise<void> {
-    if (!this.o.report) return;
-    try {
-      await this.o.report({ appliedOffset, snapshotHash, lastApplyTime: new Date(this.now()).toISOString(), lastError });
-    } catch (e) {
-      this.o.logger.warn('could not report status', { offset: appliedOffset, error: e });
-    }
+    await this.reporter?.report({ appliedOffset, snapshotHash, lastApplyTime: new Date(this.now()).toISOString(), lastError });
   }
 
   private async persist(): Promise<void> {

@@ -31,6 +31,7 @@ import { registerPlanCommands } from './plan-commands';
 import { registerAgentCommand } from './agent-command';
 import { registerStatusCommand } from './status-command';
 import { registerIpamCommand } from './ipam-command';
+import { registerIncidentCommands } from './incident-commands';
 
 /** The version in the package.json above this file (source or dist tree). */
 function packageVersion(): string {
@@ -72,6 +73,7 @@ export function buildProgram(io: CliIo): { program: Command; ctx: CliContext } {
   registerAgentCommand(program, ctx);
   registerStatusCommand(program, ctx);
   registerIpamCommand(program, ctx);
+  registerIncidentCommands(program, ctx);
   return { program, ctx };
 }
 

@@ -75,7 +75,11 @@ export function runAgentFaults(backend: Backend): void {
         last = `exit ${r.code}: ${r.stdout.trim()} ${r.stderr.trim()}`;
         const rows = JSON.parse(r.stdout) as StatusRow[];
         return r.code === 0 && rows.length === 2 && rows.every((x) => x.state === 'converged' && x.appliedOffset === head) ? rows : undefined;
-      }, { timeoutMs: 60_000, everyMs: 250, what: () => `both hosts converged at ${head} (last: ${last})` });
+      }, {
+        timeoutMs: 60_000,
+        everyMs: 250,
+        what: () => `both hosts converged at ${head} (last: ${last})\n${c().topology.hosts.map((h) => `${h.name}'s agent:\n${c().agent(h.name).tail(8)}`).join('\n')}`,
+      });
     };
     /** A → `to` on TCP `port`: 'open' (refused by the workload: the packet got there), 'dropped' (no answer), or what happened. */
     const probe = async (from: string, to: string, port: number): Promise<string> => {

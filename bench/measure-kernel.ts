@@ -1,0 +1,157 @@
+// The kernel side, run as root inside a fresh network namespace (main.ts
+// makes it and runs this there): a full snapshot loaded by `nft -j -f` alone
+// versus by foldnet's applier (kernel read, plan, nft, routes, sysctls, BIRD
+// config check), then endpoints added one at a time — planned by the applier
+// from memory (what src/applier does today) and from the incremental
+// compiler's delta (compiler/incremental/delta-plan.ts) — with plan size and
+// time. Workload interfaces are veth pairs, so routes and sysctls have a device.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as E from 'fp-ts/Either';
+import { HostSnapshot } from '../compiler/compile/snapshot';
+import { fold } from '../compiler/fold/fold';
+import { ClusterState } from '../compiler/fold/state';
+import { planFromDelta } from '../compiler/incremental/delta-plan';
+import { IncrementalCompiler } from '../compiler/incremental/incremental-compiler';
+import { planSize } from '../compiler/plan/host-plan';
+import { Plan } from '../compiler/plan/types';
+import { Applier } from '../src/applier/applier';
+import { applyPlan } from '../src/applier/apply-plan';
+import { clusterDocs, endpointDoc, endpointTraits, hostName, shapeFor } from './cluster-gen';
+import { putEvent, stateOf } from './cluster-state';
+import { median, quantile, round, timed, timedAsync } from './stats';
+
+export interface UpdateFigure {
+  readonly samples: number;
+  /** Objects the nft transaction touches (chains, rules, sets, elements), median. */
+  readonly nftObjects: number;
+  readonly nftCommands: number;
+  /** All the plan touches (nft objects + routes + sysctls). */
+  readonly planSize: number;
+  readonly planMsP50: number;
+  readonly applyMsP50: number;
+  readonly totalMsP50: number;
+  readonly totalMsP99: number;
+}
+
+export interface KernelFigures {
+  readonly endpoints: number;
+  readonly snapshot: { readonly rules: number; readonly setElements: number; readonly chains: number; readonly sets: number };
+  readonly rawNftMs: number;
+  readonly foldnetApplyMs: number;
+  /** Of foldnet's apply: reading the kernel and planning (the rest is nft, ip, sysctl and bird -p). */
+  readonly foldnetReadAndPlanMs: number;
+  readonly overhead: number;
+  readonly compileMs: number;
+  readonly endpointAdded: { readonly applierFromMemory: UpdateFigure; readonly fromDelta: UpdateFigure };
+}
+
+const sh = (cmd: string, args: string[], input?: string): string => execFileSync(cmd, args, { encoding: 'utf8', input, maxBuffer: 1 << 30 });
+
+const nftObjects = (p: Plan): number => planSize({ ...p, routes: { add: [], remove: [] }, sysctls: [], bird: undefined });
+
+const figure = (rows: Array<{ plan: Plan; planMs: number; applyMs: number }>): UpdateFigure => ({
+  samples: rows.length,
+  nftObjects: median(rows.map((r) => nftObjects(r.plan))),
+  nftCommands: median(rows.map((r) => r.plan.nft.length)),
+  planSize: median(rows.map((r) => planSize(r.plan))),
+  planMsP50: round(median(rows.map((r) => r.planMs)), 2),
+  applyMsP50: round(median(rows.map((r) => r.applyMs)), 2),
+  totalMsP50: round(median(rows.map((r) => r.planMs + r.applyMs)), 2),
+  totalMsP99: round(quantile(rows.map((r) => r.planMs + r.applyMs), 0.99), 2),
+});
+
+const count = (s: HostSnapshot) => {
+  const objs = s.nftables.nftables as Array<Record<string, { elem?: unknown[] }>>;
+  return {
+    rules: objs.filter((o) => o.rule).length,
+    setElements: objs.reduce((n, o) => n + (o.set?.elem?.length ?? 0), 0),
+    chains: objs.filter((o) => o.chain).length,
+    sets: objs.filter((o) => o.set).length,
+  };
+};
+
+export async function measureKernel(endpoints: number, samples: number): Promise<KernelFigures> {
+  const shape = shapeFor(endpoints);
+  let state: ClusterState = stateOf(clusterDocs(shape));
+  const host = hostName(0);
+  const compiled = timed(() => new IncrementalCompiler(state, [host]));
+  const inc = compiled.value;
+  const right = (e: E.Either<unknown, HostSnapshot>): HostSnapshot => {
+    if (E.isLeft(e)) throw new Error(`${host} is unknown`);
+    return e.right;
+  };
+  let snap = right(inc.snapshot(host));
+  const dir = mkdtempSync(join(tmpdir(), 'foldnet-bench-kernel-'));
+  try {
+    // veth pairs, as a CNI plugin makes them (the host end carries the workload's name; the other end stays here too).
+    let peers = 0;
+    const links = (ifaces: string[]) =>
+      sh('ip', ['-batch', '-'], ifaces.map((i) => `link add ${i} type veth peer name bp${peers++}\nlink set ${i} up\nlink set bp${peers - 1} up\n`).join(''));
+    links(snap.routes.flatMap((r) => (r.dev !== undefined ? [r.dev] : [])).filter((d, i, a) => a.indexOf(d) === i));
+
+    // nft -j -f of the snapshot's ruleset alone, into an empty namespace (median of three).
+    const file = join(dir, 'snapshot.json');
+    writeFileSync(file, JSON.stringify(snap.nftables));
+    const raw = [0, 1, 2].map(() => {
+      const t = timed(() => sh('nft', ['-j', '-f', file]));
+      sh('nft', ['delete', 'table', 'inet', 'foldnet']);
+      return t.ms;
+    });
+
+    const options = { birdConfigPath: join(dir, 'bird.conf'), tmpDir: dir };
+    const applier = new Applier(options);
+    const full = await timedAsync(() => applier.sync(snap));
+    if (!full.value.result.ok) throw new Error(`foldnet's full apply failed: ${JSON.stringify(full.value.result)}`);
+
+    let next = shape.endpoints * 3;
+    const addEndpoint = () => {
+      const i = next++;
+      const doc = endpointDoc(shape, { ...endpointTraits(shape, i), host: 0 });
+      const f = fold(state, putEvent(doc, state.offset));
+      if (E.isLeft(f) || f.right.rejection) throw new Error('the fold refused an endpoint');
+      const spec = (doc.spec ?? {}) as { interfaceName?: string };
+      const update = inc.update(state, f.right.state, f.right.changes).get(host)!;
+      state = f.right.state;
+      const now = right(update.snapshot);
+      const iface = now.routes.map((r) => r.dev).find((d) => d !== undefined && !snap.routes.some((r) => r.dev === d)) ?? spec.interfaceName;
+      if (iface !== undefined) links([iface]);
+      return { now, delta: update.delta };
+    };
+
+    // The applier as it is: plans from the snapshot it committed last (indexes the new one), then applies.
+    const fromMemory: Array<{ plan: Plan; planMs: number; applyMs: number }> = [];
+    for (let k = 0; k < samples; k++) {
+      const { now } = addEndpoint();
+      const r = await timedAsync(() => applier.sync(now));
+      if (!r.value.result.ok) throw new Error(`apply failed: ${JSON.stringify(r.value.result)}`);
+      fromMemory.push({ plan: r.value.plan, planMs: r.ms - r.value.result.durationMs, applyMs: r.value.result.durationMs });
+      snap = now;
+    }
+    // The delta path: the plan comes from what the compiler says changed.
+    const fromDelta: Array<{ plan: Plan; planMs: number; applyMs: number }> = [];
+    for (let k = 0; k < samples; k++) {
+      const { now, delta } = addEndpoint();
+      const p = timed(() => planFromDelta(snap, now, delta));
+      const a = await timedAsync(() => applyPlan(p.value, options));
+      if (!a.value.ok) throw new Error(`apply failed: ${JSON.stringify(a.value)}`);
+      fromDelta.push({ plan: p.value, planMs: p.ms, applyMs: a.ms });
+      snap = now;
+    }
+    const foldnetApplyMs = full.ms;
+    return {
+      endpoints,
+      snapshot: count(snap),
+      rawNftMs: round(median(raw)),
+      foldnetApplyMs: round(foldnetApplyMs),
+      foldnetReadAndPlanMs: round(full.ms - full.value.result.durationMs),
+      overhead: round(foldnetApplyMs / median(raw), 2),
+      compileMs: round(compiled.ms),
+      endpointAdded: { applierFromMemory: figure(fromMemory), fromDelta: figure(fromDelta) },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

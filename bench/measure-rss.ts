@@ -1,0 +1,44 @@
+// Memory of an agent-like process: fold the cluster's part of a cached log
+// (as an agent does at start), compile one host incrementally, follow the
+// churn that comes next, hash the snapshot as the agent does after each
+// apply; then report the process's peak resident set.
+import * as E from 'fp-ts/Either';
+import { snapshotHash } from '../compiler/compile/host';
+import { fold } from '../compiler/fold/fold';
+import { emptyState } from '../compiler/fold/state';
+import { IncrementalCompiler } from '../compiler/incremental/incremental-compiler';
+import { SqliteLog } from '../src/log/sqlite-log';
+import { hostName } from './cluster-gen';
+import { round } from './stats';
+
+export interface RssFigures {
+  readonly events: number;
+  readonly endpoints: number;
+  readonly peakRssMb: number;
+  readonly heapUsedMb: number;
+}
+
+export async function measureAgentRss(path: string, clusterEvents: number, followEvents: number): Promise<RssFigures> {
+  const log = new SqliteLog(path, { synchronous: 'normal', pageSize: 1000 });
+  try {
+    let state = emptyState();
+    let inc: IncrementalCompiler | undefined;
+    for await (const e of log.read(0, clusterEvents + followEvents)) {
+      const r = fold(state, e);
+      if (E.isLeft(r)) throw new Error(`out of order at ${e.offset}`);
+      inc?.update(state, r.right.state, r.right.changes);
+      state = r.right.state;
+      if (state.offset === clusterEvents) inc = new IncrementalCompiler(state, [hostName(0)]);
+    }
+    const snap = inc!.snapshot(hostName(0));
+    if (E.isRight(snap)) snapshotHash(snap.right);
+    return {
+      events: state.offset,
+      endpoints: state.endpoints.size,
+      peakRssMb: round(process.resourceUsage().maxRSS / 1024),
+      heapUsedMb: round(process.memoryUsage().heapUsed / 1e6),
+    };
+  } finally {
+    await log.close();
+  }
+}

@@ -1,0 +1,82 @@
+// The benchmark's table: each figure main.ts collected, next to the issue's
+// target where there is one. Reads the same object that is written as JSON.
+import type { CompilerFigures, EventFigure, EventKind } from './measure-compiler';
+import type { KernelFigures } from './measure-kernel';
+import type { ReplayFigure } from './measure-replay';
+import type { RssFigures } from './measure-rss';
+
+type Row = [string, string, string];
+
+const n = (x: number | null | undefined, unit = ''): string => (x === undefined || x === null || Number.isNaN(x) ? '-' : `${x.toLocaleString('en-US')}${unit}`);
+
+const KINDS: Array<[EventKind, string]> = [['endpointAdded', 'endpoint added'], ['labelsChanged', 'labels changed'], ['policyEdited', 'policy edited']];
+
+/** Per affected host µs at the largest size over the smallest: the issue wants it close to 1. */
+export const incrementalRatios = (compile: readonly CompilerFigures[]): Record<EventKind, number> => {
+  const small = compile[0]!;
+  const large = compile[compile.length - 1]!;
+  const ratio = (k: EventKind) => Math.round((large.incremental[k].perAffectedHostUs / small.incremental[k].perAffectedHostUs) * 100) / 100;
+  return { endpointAdded: ratio('endpointAdded'), labelsChanged: ratio('labelsChanged'), policyEdited: ratio('policyEdited') };
+};
+
+const rows = (r: Record<string, unknown>): Row[] => {
+  const out: Row[] = [];
+  for (const f of (r.replay ?? []) as ReplayFigure[]) out.push([`replay ${n(f.events)} events (read+decode+fold)`, n(f.eventsPerSecond, ' ev/s'), '≥ 500,000 ev/s']);
+  const compile = (r.compile ?? []) as CompilerFigures[];
+  for (const c of compile) {
+    const at = `${n(c.shape.endpoints)} ep`;
+    out.push([`full compile, one host, ${at}: compileHost (own index)`, n(c.fullCompile.compileHostMs, ' ms'), '≤ 100 ms (100k)']);
+    out.push([`  cluster index build, ${at}`, n(c.fullCompile.indexBuildMs, ' ms'), '']);
+    out.push([`  one host with a current index (first / warm), ${at}`, `${n(c.fullCompile.withIndexMs)} / ${n(c.fullCompile.withWarmIndexMs, ' ms')}`, '≤ 100 ms (100k)']);
+    out.push([`  snapshot: rules / set elements, ${at}`, `${n(c.snapshot.rules)} / ${n(c.snapshot.setElements)}`, '']);
+    for (const [k, label] of KINDS) {
+      const e: EventFigure = c.incremental[k];
+      out.push([`incremental ${label}, ${at}: per affected host (p50/p99)`, `${n(e.perAffectedHostUs)} / ${n(e.perAffectedHostP99Us, ' µs')}`, '≤ 200 µs (100k)']);
+      out.push([`  cluster index per event; hosts touched of ${e.trackedHosts}`, `${n(e.indexUs, ' µs')}; ${n(e.affectedHosts)}`, '']);
+    }
+  }
+  if (compile.length > 1) {
+    const ratios = incrementalRatios(compile);
+    for (const [k, label] of KINDS) out.push([`incremental ${label}: ratio ${n(compile[compile.length - 1]!.shape.endpoints)}/${n(compile[0]!.shape.endpoints)}`, n(ratios[k]), '≤ 1.5']);
+  }
+  const k = r.kernel as (KernelFigures & { skipped?: string }) | undefined;
+  if (k?.skipped !== undefined) out.push(['kernel apply', `skipped: ${k.skipped}`, '']);
+  else if (k !== undefined) {
+    out.push([`kernel: nft -j -f of the full ruleset (${n(k.snapshot.rules)} rules, ${n(k.snapshot.setElements)} elements)`, n(k.rawNftMs, ' ms'), '']);
+    out.push(['kernel: foldnet full apply (read+plan+nft+routes+sysctls+bird)', `${n(k.foldnetApplyMs, ' ms')} (×${k.overhead})`, '≤ 1.2× raw']);
+    out.push(['  of which kernel read + plan', n(k.foldnetReadAndPlanMs, ' ms'), '']);
+    out.push(['  compile of that host (index + host)', n(k.compileMs, ' ms'), '≤ 10% of apply']);
+    for (const [name, f] of [['applier from memory', k.endpointAdded.applierFromMemory], ['plan from delta', k.endpointAdded.fromDelta]] as const) {
+      out.push([`+1 endpoint, ${name}: nft objects / commands`, `${n(f.nftObjects)} / ${n(f.nftCommands)}`, '≤ 10 objects']);
+      out.push([`  plan + apply p50 (plan ms), p99`, `${n(f.totalMsP50)} (${n(f.planMsP50)}), ${n(f.totalMsP99, ' ms')}`, 'p50 ≤ 25, p99 ≤ 50 ms']);
+    }
+  }
+  const m = r.memory as RssFigures | undefined;
+  if (m !== undefined) out.push([`agent peak RSS, ${n(m.endpoints)} endpoints (${n(m.events)} events)`, n(m.peakRssMb, ' MB'), '≤ 400 MB']);
+  return out;
+};
+
+export const printTable = (r: Record<string, unknown>, print: (line: string) => void): void => {
+  const rs = rows(r);
+  const w0 = Math.max(...rs.map((x) => x[0].length), 6);
+  const w1 = Math.max(...rs.map((x) => x[1].length), 8);
+  print(`foldnet bench (${String(r.mode)}, ${String(r.seconds)} s)`);
+  print(`${'figure'.padEnd(w0)}  ${'measured'.padStart(w1)}  target`);
+  for (const [a, b, c] of rs) print(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+};
+
+/** Paths of the figures a run must hold (kernel figures unless it says why it skipped them). */
+export const missingFigures = (r: Record<string, any>): string[] => {
+  const want: string[] = ['replay.0.eventsPerSecond', 'replay.1.eventsPerSecond', 'memory.peakRssMb', 'incrementalRatio.endpointAdded',
+    'incrementalRatio.labelsChanged', 'incrementalRatio.policyEdited'];
+  for (const i of [0, 1]) {
+    for (const f of ['compileHostMs', 'indexBuildMs', 'withIndexMs', 'withWarmIndexMs']) want.push(`compile.${i}.fullCompile.${f}`);
+    for (const [k] of KINDS) for (const f of ['indexUs', 'perAffectedHostUs', 'perAffectedHostP99Us', 'affectedHosts']) want.push(`compile.${i}.incremental.${k}.${f}`);
+  }
+  if (r.kernel?.skipped === undefined) {
+    for (const f of ['rawNftMs', 'foldnetApplyMs', 'overhead', 'compileMs', 'snapshot.rules', 'snapshot.setElements']) want.push(`kernel.${f}`);
+    for (const p of ['applierFromMemory', 'fromDelta']) for (const f of ['nftObjects', 'planSize', 'planMsP50', 'totalMsP50', 'totalMsP99']) want.push(`kernel.endpointAdded.${p}.${f}`);
+  }
+  const at = (path: string): unknown => path.split('.').reduce<any>((o, k) => (o === undefined || o === null ? undefined : o[k]), r);
+  return want.filter((p) => typeof at(p) !== 'number' || !Number.isFinite(at(p) as number));
+};
