@@ -15,39 +15,16 @@ import { SelectorCache } from '../selector';
 import { sha256Hex } from '../hash/canonical';
 import { Labels, labelsWith, namespaceLabels } from '../compile/labels';
 import { Scope } from '../compile/scope';
-import { ipSortKey, KeyedIp } from './ip-order';
-import { Family, MemberView, Membership, membershipId, NamedPortKey, portKey } from './memberships';
-import { IndexDelta, DeltaBuilder } from './index-delta';
+import { changedLabelKeys, EndpointEntry, endpointEntry, sameAddressesAndPorts, sameLabels } from './endpoint-entry';
+import { DeltaBuilder, IndexDelta } from './index-delta';
+import { Family, Membership, NamedPortKey } from './memberships';
 import { MembershipTable } from './membership-table';
+import { addTo, removeFrom } from './multimap';
 
-export type EndpointEntry = MemberView;
+export type { EndpointEntry };
 
-const NONE: readonly KeyedIp[] = [];
-
-const keyed = (ips: readonly Ip[]): EndpointEntry['ips'] => {
-  let v4: KeyedIp[] | undefined;
-  let v6: KeyedIp[] | undefined;
-  for (let i = 0; i < ips.length; i++) {
-    const ip = ips[i]!;
-    if (ips.indexOf(ip) !== i) continue;
-    const key = ipSortKey(ip);
-    if (key[0] === '4') (v4 ??= []).push({ ip, key });
-    else (v6 ??= []).push({ ip, key });
-  }
-  return { 4: v4 ?? NONE, 6: v6 ?? NONE };
-};
-
-const addTo = <K, V>(m: Map<K, Set<V>>, k: K, v: V): void => {
-  const s = m.get(k);
-  if (s === undefined) m.set(k, new Set([v]));
-  else s.add(v);
-};
-const removeFrom = <K, V>(m: Map<K, Set<V>>, k: K, v: V): void => {
-  const s = m.get(k);
-  if (s === undefined) return;
-  s.delete(v);
-  if (s.size === 0) m.delete(k);
-};
+/** Set names are memoised up to this many identities, then the memo starts over (it only saves hashing). */
+const SET_NAME_MEMO = 200_000;
 
 export class ClusterIndex {
   readonly cache = new SelectorCache();
@@ -61,8 +38,6 @@ export class ClusterIndex {
   private readonly byProfile = new Map<string, Set<string>>();
   /** `name|proto` → port number → how many endpoints name it so. */
   private readonly portNumbers = new Map<string, Map<number, number>>();
-  /** `name|proto|port` → the endpoints that carry it. */
-  private readonly portHolders = new Map<string, Map<string, EndpointEntry>>();
   private readonly policiesByNamespace = new Map<string, Set<string>>();
   private readonly globalPolicies = new Set<string>();
   private readonly setNames = new Map<string, string>();
@@ -75,7 +50,6 @@ export class ClusterIndex {
       view: (key) => this.endpoints.get(key),
       namespaceLabels: (ns) => this.namespaceLabels(ns),
       inNamespace: (ns) => this.byNamespace.get(ns)?.values() ?? [],
-      withPort: (port) => this.portHolders.get(port)?.values() ?? [],
       namespaces: () => this.byNamespace.keys(),
     });
     for (const p of state.profiles.values()) this.profileLabels.set(p.name, p.labelsToApply);
@@ -128,6 +102,7 @@ export class ClusterIndex {
     let name = this.setNames.get(memo);
     if (name === undefined) {
       name = `${prefix}${family}-${sha256Hex(identity).slice(0, 12)}`;
+      if (this.setNames.size >= SET_NAME_MEMO) this.setNames.clear();
       this.setNames.set(memo, name);
     }
     return name;
@@ -222,12 +197,12 @@ export class ClusterIndex {
       this.endpoints.set(key, entry);
       this.indexEndpoint(entry, delta);
     }
-    const changedKeys = old && entry && old.model.ports === entry.model.ports && sameIps(old, entry) ? changedLabelKeys(old.labels, entry.labels) : undefined;
+    const changedKeys = old && entry && sameAddressesAndPorts(old.model, entry.model) ? changedLabelKeys(old.labels, entry.labels) : undefined;
     return this.table.reevaluate(key, old, entry, changedKeys, delta.sink);
   }
 
   private makeEntry(model: EndpointModel): EndpointEntry {
-    return { model, labels: this.labelsOf(model), ips: keyed(model.ips) };
+    return endpointEntry(model, this.labelsOf(model));
   }
 
   private addEndpoint(model: EndpointModel, delta: DeltaBuilder | undefined): void {
@@ -248,9 +223,6 @@ export class ClusterIndex {
     for (const p of m.profiles) addTo(this.byProfile, p, m.key);
     for (const p of m.ports) {
       const name = `${p.name}|${p.protocol}`;
-      const holders = this.portHolders.get(`${name}|${p.port}`) ?? new Map<string, EndpointEntry>();
-      holders.set(m.key, e);
-      this.portHolders.set(`${name}|${p.port}`, holders);
       const counts = this.portNumbers.get(name) ?? new Map<number, number>();
       const n = counts.get(p.port) ?? 0;
       counts.set(p.port, n + 1);
@@ -269,9 +241,6 @@ export class ClusterIndex {
     for (const p of m.profiles) removeFrom(this.byProfile, p, m.key);
     for (const p of m.ports) {
       const name = `${p.name}|${p.protocol}`;
-      const holders = this.portHolders.get(`${name}|${p.port}`);
-      holders?.delete(m.key);
-      if (holders?.size === 0) this.portHolders.delete(`${name}|${p.port}`);
       const counts = this.portNumbers.get(name)!;
       const n = counts.get(p.port)! - 1;
       if (n > 0) counts.set(p.port, n);
@@ -293,22 +262,3 @@ export class ClusterIndex {
     else this.globalPolicies.delete(p.id);
   }
 }
-
-const sameLabels = (a: Labels, b: Labels | undefined): boolean => {
-  if (b === undefined) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
-  return true;
-};
-
-const changedLabelKeys = (a: Labels, b: Labels): Set<string> => {
-  const out = new Set<string>();
-  for (const k of Object.keys(a)) if (!Object.hasOwn(b, k) || a[k] !== b[k]) out.add(k);
-  for (const k of Object.keys(b)) if (!Object.hasOwn(a, k)) out.add(k);
-  return out;
-};
-
-const sameIps = (a: MemberView, b: MemberView): boolean => a.model.ips.length === b.model.ips.length && a.model.ips.every((ip, i) => b.model.ips[i] === ip);
-
-export { membershipId, portKey };

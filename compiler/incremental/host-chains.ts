@@ -15,6 +15,7 @@ import { SetRegistry, SetSpec } from '../compile/set-registry';
 import type { ClusterIndex } from './cluster-index';
 import { HostSets } from './host-sets';
 import { jsonEqual } from './json-equal';
+import { addTo, removeFrom } from './multimap';
 import { DeltaAccumulator, elementKey } from './snapshot-delta';
 import { lowerBound, SortedNames } from './sorted-names';
 
@@ -42,16 +43,6 @@ interface LocalEndpoint {
 
 const emit = (spec: ChainSpec): Emitted => ({ spec, decl: chainObject(spec), rules: ruleObjects(spec) });
 
-const addTo = (m: Map<string, Set<string>>, k: string, v: string): void => {
-  const s = m.get(k) ?? new Set<string>();
-  s.add(v);
-  m.set(k, s);
-};
-const removeFrom = (m: Map<string, Set<string>>, k: string, v: string): void => {
-  const s = m.get(k);
-  s?.delete(v);
-  if (s?.size === 0) m.delete(k);
-};
 
 export class HostChains {
   private readonly local = new Map<string, LocalEndpoint>();

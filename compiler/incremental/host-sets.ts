@@ -8,7 +8,7 @@ import { setObject } from '../compile/nft-document';
 import { SetSpec } from '../compile/set-registry';
 import type { ClusterIndex } from './cluster-index';
 import type { MembershipChange } from './index-delta';
-import { Membership, membershipId } from './memberships';
+import { Membership } from './memberships';
 import { DeltaAccumulator, elementKey } from './snapshot-delta';
 import { SortedNames } from './sorted-names';
 
@@ -91,5 +91,3 @@ export class HostSets {
     return this.byMembership.keys();
   }
 }
-
-export { membershipId };

@@ -61,11 +61,3 @@ export interface KeyedIp {
 }
 
 export const byKey = (a: KeyedIp, b: KeyedIp): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-
-/** Addresses in compareIp order without duplicates, as sortIps gives them. */
-export const sortKeyedIps = (xs: KeyedIp[]): Ip[] => {
-  xs.sort(byKey);
-  const out: Ip[] = [];
-  for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i]!.key !== xs[i - 1]!.key) out.push(xs[i]!.ip);
-  return out;
-};

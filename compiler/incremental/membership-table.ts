@@ -18,8 +18,6 @@ export interface TableContext {
   namespaceLabels(ns: string): Labels;
   /** Endpoints of one namespace. */
   inNamespace(ns: string): Iterable<TableEntry>;
-  /** Endpoints carrying a named port (`name|proto|port`). */
-  withPort(port: string): Iterable<TableEntry>;
   /** Names of the namespaces that have endpoints. */
   namespaces(): Iterable<string>;
 }
@@ -56,10 +54,6 @@ export class MembershipTable {
     this.bucketOf(m).add(m);
     if (m.namespaceSelector !== undefined) this.withNamespaceSelector.add(m);
     const nsLabels = this.ctx.namespaceLabels;
-    if (m.port !== undefined) {
-      for (const e of this.ctx.withPort(portKey(m.port))) if (m.admits(e, nsLabels)) m.members.add(e.model.key);
-      return m;
-    }
     for (const ns of this.namespacesOf(m)) for (const e of this.ctx.inNamespace(ns)) if (m.admits(e, nsLabels)) m.members.add(e.model.key);
     return m;
   }

@@ -10,7 +10,7 @@ import { Ip } from '../net/ip';
 import { matches, Selector, SelectorCache, SelectorSource, selectorLabelKeys } from '../selector';
 import { Scope, scopeText } from '../compile/scope';
 import { Labels } from '../compile/labels';
-import { byKey, KeyedIp } from './ip-order';
+import { byKey, ipSortKey, KeyedIp } from './ip-order';
 
 export type Family = 4 | 6;
 
@@ -24,7 +24,8 @@ export interface NamedPortKey {
 export interface MemberView {
   readonly model: EndpointModel;
   readonly labels: Labels;
-  readonly ips: { readonly 4: readonly KeyedIp[]; readonly 6: readonly KeyedIp[] };
+  /** Its addresses by family (sort keys are computed when a set needs them). */
+  readonly ips: { readonly 4: readonly Ip[]; readonly 6: readonly Ip[] };
 }
 
 export interface ElementChange {
@@ -72,7 +73,7 @@ export class Membership {
     let s = this.sorted[family];
     if (s === undefined) {
       const all: KeyedIp[] = [];
-      for (const key of this.members) for (const k of view(key)?.ips[family] ?? []) all.push(k);
+      for (const key of this.members) for (const ip of view(key)?.ips[family] ?? []) all.push({ ip, key: ipSortKey(ip) });
       all.sort(byKey);
       s = { ips: all.map((k) => k.ip), keys: all.map((k) => k.key) };
       this.sorted[family] = s;
@@ -83,12 +84,12 @@ export class Membership {
   /** Records that `key` joined with `ips`, or left having had them; returns nothing, the caller collects changes. */
   join(key: string, ips: MemberView['ips'], out: ChangeSink): void {
     this.members.add(key);
-    for (const f of [4, 6] as const) for (const k of ips[f]) this.insert(f, k, out);
+    for (const f of [4, 6] as const) for (const ip of ips[f]) this.insert(f, { ip, key: ipSortKey(ip) }, out);
   }
 
   leave(key: string, ips: MemberView['ips'], out: ChangeSink): void {
     this.members.delete(key);
-    for (const f of [4, 6] as const) for (const k of ips[f]) this.remove(f, k, out);
+    for (const f of [4, 6] as const) for (const ip of ips[f]) this.remove(f, { ip, key: ipSortKey(ip) }, out);
   }
 
   private insert(f: Family, k: KeyedIp, out: ChangeSink): void {

@@ -5,7 +5,7 @@
 // circuit breaker are switched off: the backends retry with backoff
 // themselves, bounded and logged. What keys mean is the callers' business.
 import { Etcd3, GRPCDeadlineExceededError, GRPCUnavailableError, type IOptions, isRecoverableError } from 'etcd3';
-import { noop } from 'cockatiel';
+import { ExponentialBackoff, noop } from 'cockatiel';
 import { showEndpoint } from './endpoint-list';
 import type { EtcdLocation } from './etcd-url';
 import { LogError } from './event-log';
@@ -27,7 +27,9 @@ export function connectEtcd(location: EtcdLocation, options: EtcdClientOptions =
     hosts: location.endpoints.map((e) => `${scheme}://${showEndpoint(e)}`),
     dialTimeout: options.dialTimeoutMs ?? 3000,
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
-    faultHandling: { host: () => noop, global: noop },
+    // etcd3's own retries are off (foldnet retries itself); its watch reconnect timer is capped at 1 s
+    // because it is not cancelled on close: a longer one kept a stopping process alive for up to 30 s.
+    faultHandling: { host: () => noop, global: noop, watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }).next() },
     ...(options.security?.credentials ? { credentials: { ...options.security.credentials } } : {}),
     ...(options.security?.auth ? { auth: { ...options.security.auth } } : {}),
   };

@@ -25,7 +25,7 @@ import { waitFor } from '../../src/demo/wait';
 import { openLog } from '../../src/log/open-log';
 import { type PrivateServer, startPrivateServer } from '../src/log/servers';
 import {
-  type Backend, BACKEND_NAME, type StatusRow, churnPolicy, demoUnavailable, freshLogUrl, serverOrReport, statusUrlFor,
+  A_BACKEND, type Backend, BACKEND_NAME, type StatusRow, churnPolicy, demoUnavailable, freshLogUrl, serverOrReport, statusUrlFor,
 } from './remote-log-demo';
 
 /** The TCP port the churn policy opened in a logged event, if it is one. */
@@ -40,7 +40,7 @@ const appliedAt = (offset: number) => (l: AgentLine): boolean =>
 
 export function runAgentFaults(backend: Backend): void {
   const name = BACKEND_NAME[backend];
-  const title = `agents reading a ${name} log whose server fails`;
+  const title = `agents reading ${A_BACKEND[backend]} log whose server fails`;
   // The private servers need what the shared one needs (services/install.sh).
   if (serverOrReport(backend, title) === undefined) return;
 

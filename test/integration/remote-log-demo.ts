@@ -17,6 +17,8 @@ import { missingServer, mustHaveServers, sharedServer } from '../src/log/servers
 export type Backend = 'kafka' | 'etcd';
 
 export const BACKEND_NAME: Record<Backend, string> = { kafka: 'Kafka', etcd: 'etcd' };
+/** The name with its article, for titles. */
+export const A_BACKEND: Record<Backend, string> = { kafka: 'a Kafka', etcd: 'an etcd' };
 
 /** Why the namespace demo cannot run here, or undefined. */
 export function demoUnavailable(): string | undefined {
@@ -34,7 +36,7 @@ export function demoUnavailable(): string | undefined {
 export function serverOrReport(backend: Backend, what: string): string | undefined {
   const missing = missingServer(backend);
   if (missing === undefined) return sharedServer(backend)!;
-  if (mustHaveServers()) test(`${what}: a ${BACKEND_NAME[backend]} server is available (CI=true)`, () => assert.fail(missing));
+  if (mustHaveServers()) test(`${what}: ${A_BACKEND[backend]} server is available (CI=true)`, () => assert.fail(missing));
   else test(what, { skip: missing }, () => undefined);
   return undefined;
 }

@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
-import { ipSortKey, sortKeyedIps } from '../../../compiler/incremental/ip-order';
+import { ipSortKey } from '../../../compiler/incremental/ip-order';
 import { compareIp, Ip, ipToBigint, parseIp } from '../../../compiler/net/ip';
-import { sortIps } from '../../../compiler/model/sort';
 
 const ipArb = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended()).map((s) => parseIp(s)).filter(E.isRight).map((e) => e.right as Ip);
 
@@ -29,13 +28,5 @@ test('a sort key is the family followed by the address as fixed-width hex', () =
       assert.equal(ipSortKey(a), `${v6 ? 6 : 4}${ipToBigint(a).toString(16).padStart(v6 ? 32 : 8, '0')}`);
     }),
     { numRuns: 5000 },
-  );
-});
-
-test('sorting by keys gives sortIps order, duplicates dropped', () => {
-  fc.assert(
-    fc.property(fc.array(ipArb, { maxLength: 40 }), (ips) => {
-      assert.deepEqual(sortKeyedIps(ips.map((ip) => ({ ip, key: ipSortKey(ip) }))), sortIps(ips));
-    }),
   );
 });
