@@ -181,6 +181,8 @@ export class HostAgent {
       this.applied = { offset: this.state.offset, hash: this.applied.hash };
       this.o.metrics.setAppliedOffset(this.state.offset);
       await this.persist();
+      // The kernel is current at the new offset too: say so, or `foldnet status` would show a lag that is not there.
+      await this.reportStatus(this.state.offset, this.applied.hash, null);
       this.o.logger.info('snapshot unchanged', { offset: this.state.offset });
       return;
     }
