@@ -25,6 +25,9 @@ export interface EventFigure {
   /** Per affected host, µs: median and 99th percentile. */
   readonly perAffectedHostUs: number;
   readonly perAffectedHostP99Us: number;
+  /** Of those, the host the changed endpoint is on, and the others (whose sets it moved), µs, median. */
+  readonly ownHostUs: number | null;
+  readonly otherHostsUs: number | null;
   /** A tracked host the event does not touch, µs, median. */
   readonly perUnaffectedHostUs: number;
   /** Of the tracked hosts, how many an event touched on average. */
@@ -74,28 +77,32 @@ export function measureCompiler(endpoints: number, repeats: number): CompilerFig
   let nextEndpoint = shape.endpoints * 2;
   const canary = new Map<number, boolean>();
   const onTracked = Array.from({ length: shape.endpoints }, (_, i) => i).filter((i) => endpointTraits(shape, i).host < hosts.length);
-  const eventDoc = (kind: EventKind): Doc => {
+  /** The event's document, and the host of the endpoint it changes (if any). */
+  const eventDoc = (kind: EventKind): { doc: Doc; own?: string } => {
     if (kind === 'endpointAdded') {
       const i = nextEndpoint++;
-      return endpointDoc(shape, { ...endpointTraits(shape, i), host: i % hosts.length });
+      return { doc: endpointDoc(shape, { ...endpointTraits(shape, i), host: i % hosts.length }), own: hostName(i % hosts.length) };
     }
     if (kind === 'labelsChanged') {
       const i = onTracked[r.int(onTracked.length)]!;
       const t = endpointTraits(shape, i);
       const c = !(canary.get(i) ?? t.canary);
       canary.set(i, c);
-      return relabelled(shape, t, c);
+      return { doc: relabelled(shape, t, c), own: hostName(t.host) };
     }
-    return policyEdited(shape, r.int(shape.namespaces), r.int(policiesPerNamespace(shape)), 20000 + r.int(20000));
+    return { doc: policyEdited(shape, r.int(shape.namespaces), r.int(policiesPerNamespace(shape)), 20000 + r.int(20000)) };
   };
 
   const samples = (kind: EventKind, n: number, record: boolean) => {
     const index: number[] = [];
     const affected: number[] = [];
+    const own: number[] = [];
+    const others: number[] = [];
     const unaffected: number[] = [];
     let touched = 0;
     for (let k = 0; k < n; k++) {
-      const f = fold(state, putEvent(eventDoc(kind), state.offset));
+      const ev = eventDoc(kind);
+      const f = fold(state, putEvent(ev.doc, state.offset));
       if (E.isLeft(f) || f.right.rejection) throw new Error(`the fold refused a ${kind} event: ${JSON.stringify(E.isLeft(f) ? f.left : f.right.rejection)}`);
       const next = f.right.state;
       const d = timed(() => inc.updateIndex(next, f.right.changes));
@@ -105,6 +112,7 @@ export function measureCompiler(endpoints: number, repeats: number): CompilerFig
         if (isEmptyDelta(u.value.delta)) unaffected.push(u.ms * 1000);
         else {
           affected.push(u.ms * 1000);
+          (h === ev.own ? own : others).push(u.ms * 1000);
           touched++;
         }
       }
@@ -116,6 +124,8 @@ export function measureCompiler(endpoints: number, repeats: number): CompilerFig
       indexUs: round(median(index)),
       perAffectedHostUs: round(median(affected)),
       perAffectedHostP99Us: round(quantile(affected, 0.99)),
+      ownHostUs: own.length === 0 ? null : round(median(own)),
+      otherHostsUs: others.length === 0 ? null : round(median(others)),
       perUnaffectedHostUs: round(median(unaffected)),
       affectedHosts: round(touched / n),
       trackedHosts: hosts.length,

@@ -32,6 +32,7 @@ const rows = (r: Record<string, unknown>): Row[] => {
     for (const [k, label] of KINDS) {
       const e: EventFigure = c.incremental[k];
       out.push([`incremental ${label}, ${at}: per affected host (p50/p99)`, `${n(e.perAffectedHostUs)} / ${n(e.perAffectedHostP99Us, ' µs')}`, '≤ 200 µs (100k)']);
+      out.push([`  the endpoint's own host / other affected hosts`, `${n(e.ownHostUs)} / ${n(e.otherHostsUs, ' µs')}`, '']);
       out.push([`  cluster index per event; hosts touched of ${e.trackedHosts}`, `${n(e.indexUs, ' µs')}; ${n(e.affectedHosts)}`, '']);
     }
   }

@@ -9,15 +9,16 @@ import { ClusterState } from '../fold/state';
 import { EndpointModel } from '../model/types';
 import { Direction } from '../compile/applicable';
 import * as N from '../compile/names';
-import { byInterface, chainObject, endpointMapEntries, MAP_NAMES, MapName, ruleContext, ruleObjects } from '../compile/nft-document';
+import { byInterface, chainObject, ruleContext, ruleObjects } from '../compile/nft-document';
 import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, policyChainSpec, profileByName, profileChainSpec } from '../compile/nft-chains';
 import { SetRegistry, SetSpec } from '../compile/set-registry';
 import type { ClusterIndex } from './cluster-index';
+import { HostMaps } from './host-maps';
 import { HostSets } from './host-sets';
 import { jsonEqual } from './json-equal';
 import { addTo, removeFrom } from './multimap';
-import { DeltaAccumulator, elementKey } from './snapshot-delta';
-import { lowerBound, SortedNames } from './sorted-names';
+import { DeltaAccumulator } from './snapshot-delta';
+import { SortedNames } from './sorted-names';
 
 export type Owner = { readonly kind: 'policy'; readonly id: string; readonly dir: Direction } | { readonly kind: 'profile'; readonly name: string; readonly dir: Direction };
 
@@ -55,13 +56,9 @@ export class HostChains {
   private readonly rewrittenFrom = new Map<string, number>();
   /** The emitted chains in name order, rebuilt lazily after chains come or go. */
   private inOrder: Emitted[] | undefined;
-  /** Local endpoints in document order (the verdict maps list them so). */
-  readonly order: EndpointModel[] = [];
-  /** Bumped whenever `order` changes: the verdict maps are rebuilt then (two endpoints may share an interface, which no element delta shows). */
-  orderVersion = 0;
+  /** The verdict maps' view of the local endpoints. */
+  readonly maps = new HostMaps();
   private readonly byNamespace = new Map<string, Set<string>>();
-  /** How many local endpoints use each interface name. */
-  private readonly interfaces = new Map<string, number>();
   private readonly byPortName = new Map<string, Set<string>>();
   private readonly byPolicy = new Map<string, Set<string>>();
   private readonly byProfile = new Map<string, Set<string>>();
@@ -141,7 +138,7 @@ export class HostChains {
       const kept = new Set(next?.chains.map((c) => c.name) ?? []);
       for (const c of old.chains) if (!kept.has(c.name)) this.write(c.name, key, undefined, delta);
     }
-    this.reorder(old?.model, next?.model, delta);
+    this.maps.move(old?.model, next?.model, delta);
   }
 
   /** Rewrites a policy or profile chain from `state` (its rules, the named ports it used, or its sets changed). */
@@ -250,39 +247,4 @@ export class HostChains {
     delta.removeChain(name);
   }
 
-  /**
-   * Keeps `order` sorted and reports verdict-map elements that came and went.
-   * An element's key is the interface and its verdict follows from it, so
-   * endpoints sharing an interface share one element: it comes with the first
-   * and goes with the last.
-   */
-  private reorder(old: EndpointModel | undefined, next: EndpointModel | undefined, delta: DeltaAccumulator): void {
-    const less = (a: EndpointModel, b: EndpointModel) => byInterface(a, b) < 0;
-    if (old?.interfaceName !== next?.interfaceName || old?.key !== next?.key) this.orderVersion++;
-    if (old !== undefined) {
-      const i = lowerBound(this.order, old, less);
-      if (this.order[i]?.key === old.key) this.order.splice(i, 1);
-    }
-    if (next !== undefined) this.order.splice(lowerBound(this.order, next, less), 0, next);
-    if (old?.interfaceName === next?.interfaceName) return;
-    const gone = old !== undefined && this.count(old.interfaceName, -1) === 0 ? endpointMapEntries(old) : undefined;
-    const came = next !== undefined && this.count(next.interfaceName, 1) === 1 ? endpointMapEntries(next) : undefined;
-    if (gone === undefined && came === undefined) return;
-    for (const m of MAP_NAMES) {
-      const del = gone ? new Map([[elementKey(gone[m][0]), gone[m] as unknown]]) : new Map<string, unknown>();
-      const add = came ? new Map([[elementKey(came[m][0]), came[m] as unknown]]) : new Map<string, unknown>();
-      delta.changeMapElements(m, { add, del });
-    }
-  }
-
-  private count(iface: string, by: number): number {
-    const n = (this.interfaces.get(iface) ?? 0) + by;
-    if (n === 0) this.interfaces.delete(iface);
-    else this.interfaces.set(iface, n);
-    return n;
-  }
-
-  mapElements(m: MapName): Array<[string, unknown]> {
-    return this.order.map((ep) => endpointMapEntries(ep)[m]);
-  }
 }
