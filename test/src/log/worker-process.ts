@@ -1,8 +1,9 @@
-// Starts fixtures/append-worker in a child process the same way this test is
-// running: compiled JS under dist/ (npm test) or TypeScript through tsx
-// (node --import tsx). The worker file has this file's extension, and the
-// child inherits node's flags (so tsx's loader comes along) minus test-runner
-// ones. What the worker does is fixtures/append-worker's business.
+// Starts fixtures/url-append-worker (any backend: a path or file: URL, kafka://,
+// etcd://) in a child process the same way this test is running: compiled JS
+// under dist/ (npm test) or TypeScript through tsx (node --import tsx). The
+// worker file has this file's extension, and the child inherits node's flags
+// (so tsx's loader comes along) minus test-runner ones. What the worker does
+// is the worker's business.
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { join, extname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,7 +17,7 @@ export interface Worker {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-export const workerScript = (): string => join(__dirname, 'fixtures', `append-worker${extname(__filename)}`);
+export const workerScript = (): string => join(__dirname, 'fixtures', `url-append-worker${extname(__filename)}`);
 
 export function startWorker(args: readonly string[]): Worker {
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--test'));
