@@ -10,8 +10,8 @@ export function applierDriver(options: ApplierOptions): KernelDriver {
   const failure = (f: { readonly step: string; readonly error: string } | undefined): string | undefined => (f ? `${f.step}: ${f.error}` : undefined);
   return {
     refresh: async () => applier.refresh(),
-    async sync(desired) {
-      const r = await applier.sync(desired);
+    async sync(desired, change) {
+      const r = await applier.sync(desired, change);
       return { ok: r.result.ok, error: failure(r.result.failed), planSize: planSize(r.plan), summary: summarisePlan(r.plan) };
     },
     async driftCheck() {

@@ -1,8 +1,11 @@
 // The host agent's loop: fold the log, compile this host's snapshot, make the
-// kernel match it, and keep doing so as events arrive. Bursts of events cost
-// one compile and one apply (burst.ts); a snapshot whose hash did not change
-// applies nothing; a failed apply is retried with backoff after re-reading the
-// kernel; a periodic drift check repairs what others changed behind our back.
+// kernel match it, and keep doing so as events arrive. After the first
+// compile the snapshot is brought forward event by event (host-snapshots.ts),
+// and a burst of events costs at most one apply (burst.ts); a burst that
+// changed nothing in the snapshot applies nothing, and is known to without
+// hashing it; a failed apply is retried with backoff after re-reading the
+// kernel and compiling in full; a periodic drift check repairs what others
+// changed behind our back.
 // A log that cannot be reached at start (its server down) is logged and tried
 // again with capped backoff until it answers or the agent is stopped: an
 // agent started before its log server neither exits nor hangs silently.
@@ -11,15 +14,18 @@
 // configured and started lies with run-agent.ts.
 import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/Either';
-import { type CompileError, snapshotHash } from '../../compiler/compile/host';
+import { type CompileError, type CompileOptions, snapshotHash } from '../../compiler/compile/host';
 import type { HostSnapshot } from '../../compiler/compile/snapshot';
+import { isEmptyDelta } from '../../compiler/incremental/snapshot-delta';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
+import type { SnapshotChange } from '../applier/applier';
 import { ABORTED, sleepUnless, unlessAborted } from '../log/abortable';
 import { type EventLog, isLogError } from '../log/event-log';
 import type { AgentState } from './agent-state-file';
 import { readBurst } from './burst';
 import { StatusReporter } from './status-reporter';
 import { foldEvents, foldRange } from './fold-log';
+import { HostSnapshots } from './host-snapshots';
 import type { Logger } from './json-logger';
 import type { AgentMetrics } from './metrics';
 import { TailBuffer } from './tail-buffer';
@@ -28,8 +34,11 @@ import { TailBuffer } from './tail-buffer';
 export interface KernelDriver {
   /** Re-reads the kernel, so the next sync plans against what is really there. */
   refresh(): Promise<void>;
-  /** Makes the kernel equal to `desired`; `planSize` counts the changes it made, `summary` names them. */
-  sync(desired: HostSnapshot): Promise<{ readonly ok: boolean; readonly error?: string; readonly planSize: number; readonly summary?: string }>;
+  /**
+   * Makes the kernel equal to `desired`; `planSize` counts the changes it made, `summary` names them.
+   * `change`, when given, says what changed from the snapshot last synced (`base`) to `desired`.
+   */
+  sync(desired: HostSnapshot, change?: SnapshotChange): Promise<{ readonly ok: boolean; readonly error?: string; readonly planSize: number; readonly summary?: string }>;
   /** Reads the kernel and repairs what differs from the last applied snapshot: one line per repair, `repairCount` objects changed. */
   driftCheck(): Promise<{ readonly ok: boolean; readonly error?: string; readonly repairs: readonly string[]; readonly repairCount: number }>;
 }
@@ -46,7 +55,10 @@ export interface HostAgentOptions {
   readonly store: AgentStateStore;
   readonly logger: Logger;
   readonly metrics: AgentMetrics;
+  /** The full compile, compileHost(state, host, compileOptions): at start, after a failed apply, and when the incremental compiler reports an error. */
   readonly compile: (state: ClusterState) => E.Either<CompileError, HostSnapshot>;
+  /** What `compile` compiles with (the incremental compiler uses the same); the compiler's defaults when absent. */
+  readonly compileOptions?: CompileOptions;
   /** Starts this host's BIRD, or finds it running; called once the config exists, and on each drift check. */
   readonly ensureBird: () => Promise<{ readonly state: 'reused' | 'started'; readonly pid: number }>;
   /** Whether a BIRD config has been written (BIRD cannot start without one). */
@@ -71,10 +83,12 @@ export class HostAgent {
   private unknownHostReported = false;
   private lastBirdPid: number | undefined;
   private readonly reporter: StatusReporter | undefined;
+  private readonly snapshots: HostSnapshots;
   private readonly now: () => number;
 
   constructor(private readonly o: HostAgentOptions) {
     this.now = o.now ?? Date.now;
+    this.snapshots = new HostSnapshots({ host: o.host, compile: o.compile, options: o.compileOptions });
     this.retryDelay = o.retryMs?.min ?? 500;
     this.reporter = o.report && new StatusReporter({ send: o.report, logger: o.logger });
   }
@@ -129,7 +143,7 @@ export class HostAgent {
         if (signal.aborted) break;
         // Timers may fire a little early: nothing new and no retry due means nothing to do yet.
         if (events.length === 0 && (this.retryAt === undefined || this.now() < this.retryAt)) continue;
-        if (events.length > 0) this.state = foldEvents(this.state, events);
+        if (events.length > 0) this.state = foldEvents(this.state, events, (prev, step) => this.snapshots.step(prev, step));
         await this.step();
       }
     } finally {
@@ -170,13 +184,17 @@ export class HostAgent {
     return false;
   }
 
-  /** After new events (or when a retry is due): compile, and apply if the snapshot changed. */
+  /** After new events (or when a retry is due): take the snapshot, and apply it if it changed. */
   private async step(): Promise<void> {
     // After a failure the kernel holds something unknown: re-read it, whether the retry is due or new events came first.
     const retrying = this.retryAt !== undefined;
-    const desired = this.compileNow();
+    // A retry compiles in full, as at start: it starts over from what is certain.
+    const desired = this.compileNow(retrying ? 'full' : 'current');
     if (desired === undefined) return;
-    if (!retrying && this.applied !== undefined && this.applied.hash === snapshotHash(desired)) {
+    const change = retrying ? undefined : this.snapshots.changeSinceApplied();
+    // Hashed only when the deltas do not already say that nothing changed (the hash is needed to apply anyway).
+    let hash: string | undefined;
+    if (!retrying && this.applied !== undefined && ((change !== undefined && isEmptyDelta(change.delta)) || (hash = snapshotHash(desired)) === this.applied.hash)) {
       // Nothing for this host in these events: the old snapshot is current at the new offset.
       this.applied = { offset: this.state.offset, hash: this.applied.hash };
       this.o.metrics.setAppliedOffset(this.state.offset);
@@ -191,11 +209,11 @@ export class HostAgent {
       if (await this.o.birdConfigExists()) await this.ensureBird();
       await this.serial(() => this.o.kernel.refresh()).catch((e: unknown) => this.o.logger.warn('kernel refresh failed', { error: e }));
     }
-    await this.converge(retrying ? 'retry' : 'events');
+    await this.converge(retrying ? 'retry' : 'events', { snapshot: desired, hash, change });
   }
 
-  private compileNow(): HostSnapshot | undefined {
-    const r = this.o.compile(this.state);
+  private compileNow(how: 'full' | 'current'): HostSnapshot | undefined {
+    const r = how === 'full' ? this.snapshots.full(this.state) : this.snapshots.current(this.state);
     if (E.isRight(r)) {
       this.unknownHostReported = false;
       return r.right;
@@ -209,17 +227,17 @@ export class HostAgent {
     return undefined;
   }
 
-  /** Applies the current snapshot; true when the kernel now matches it. */
-  private async converge(why: 'start' | 'events' | 'retry'): Promise<boolean> {
-    const desired = this.compileNow();
+  /** Applies the snapshot at the current state (given, or compiled in full); true when the kernel now matches it. */
+  private async converge(why: 'start' | 'events' | 'retry', given?: { readonly snapshot: HostSnapshot; readonly hash: string | undefined; readonly change: SnapshotChange | undefined }): Promise<boolean> {
+    const desired = given?.snapshot ?? this.compileNow('full');
     if (desired === undefined) return true;
-    const hash = snapshotHash(desired);
+    const hash = given?.hash ?? snapshotHash(desired);
     const { logger, metrics } = this.o;
     let result: Awaited<ReturnType<KernelDriver['sync']>>;
     // Timed here, around the whole sync (kernel read and plan included): what a change waits for.
     const started = performance.now();
     try {
-      result = await this.serial(() => this.o.kernel.sync(desired));
+      result = await this.serial(() => this.o.kernel.sync(desired, given?.change));
     } catch (e) {
       result = { ok: false, error: e instanceof Error ? e.message : String(e), planSize: 0 };
     }
@@ -237,6 +255,7 @@ export class HostAgent {
     this.retryAt = undefined;
     this.retryDelay = this.o.retryMs?.min ?? 500;
     this.applied = { offset: desired.offset, hash };
+    this.snapshots.applied(desired);
     metrics.setAppliedOffset(desired.offset);
     await this.persist();
     await this.reportStatus(desired.offset, hash, null);

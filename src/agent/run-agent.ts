@@ -50,6 +50,7 @@ export async function runAgent(config: AgentConfig, signal: AbortSignal): Promis
     logger,
     metrics,
     compile: (state) => compileHost(state, config.host, config.compile),
+    compileOptions: config.compile,
     ensureBird: () => ensureBird(bird),
     birdConfigExists: () => access(bird.config).then(() => true, () => false),
     batchMs: config.batchMs,

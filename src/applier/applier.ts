@@ -3,13 +3,17 @@
 // instead of re-reading the kernel (a full listing is slow at scale). From
 // memory it diffs the snapshots as the compiler emitted them (same form on
 // both sides, and its own side already indexed), so a sync costs about one
-// indexing of the new snapshot. The kernel is read on first use, after
-// refresh(), after any failed apply (what it holds is then unknown), and by
-// driftCheck(), which repairs whatever changed behind foldnet's back; those
-// paths normalise both sides. Calls are serialised. Deciding when to sync or
+// indexing of the new snapshot — or, given the incremental compiler's delta
+// from the committed snapshot, less: a plan from the delta alone
+// (planFromDelta), the new snapshot indexed only if a later sync needs it.
+// The kernel is read on first use, after refresh(), after any failed apply
+// (what it holds is then unknown), and by driftCheck(), which repairs
+// whatever changed behind foldnet's back; those paths normalise both sides. Calls are serialised. Deciding when to sync or
 // check for drift is the agent's job.
 import * as E from 'fp-ts/Either';
 import type { HostSnapshot } from '../../compiler/compile/snapshot';
+import { planFromDelta } from '../../compiler/incremental/delta-plan';
+import type { SnapshotDelta } from '../../compiler/incremental/snapshot-delta';
 import { desiredState, emittedState, indexKernel, IndexedKernel, planIndexed, planKernel } from '../../compiler/plan/host-plan';
 import { emptyPlan, isEmptyPlan } from '../../compiler/plan/types';
 import { applyPlan } from './apply-plan';
@@ -26,9 +30,17 @@ export interface SyncResult {
 
 interface Committed {
   readonly snapshot: HostSnapshot;
-  /** The snapshot as emitted, indexed: what the next sync plans from. */
-  readonly emitted: IndexedKernel;
+  /** The snapshot as emitted, indexed: what the next sync plans from without a delta (indexed when first needed). */
+  emitted: IndexedKernel | undefined;
 }
+
+/** What changed from `base` to the snapshot synced, as the incremental compiler says (compiler/incremental/). */
+export interface SnapshotChange {
+  readonly base: HostSnapshot;
+  readonly delta: SnapshotDelta;
+}
+
+const emittedOf = (c: Committed): IndexedKernel => (c.emitted ??= indexKernel(emittedState(c.snapshot)));
 
 const done: ApplyResult = { ok: true, durationMs: 0, applied: [] };
 
@@ -51,12 +63,20 @@ export class Applier {
     this.trusted = false;
   }
 
-  /** Makes the kernel equal to `desired`; remembers it on success. */
-  sync(desired: HostSnapshot): Promise<SyncResult> {
+  /**
+   * Makes the kernel equal to `desired`; remembers it on success. A `change`
+   * whose base is the committed snapshot is planned from its delta; any
+   * other is ignored.
+   */
+  sync(desired: HostSnapshot, change?: SnapshotChange): Promise<SyncResult> {
     return this.serialised(async () => {
+      if (this.trusted && this.committed !== undefined && change !== undefined && change.base === this.committed.snapshot) {
+        const plan = planFromDelta(this.committed.snapshot, desired, change.delta);
+        return { plan, result: await this.apply(plan, desired, undefined), readKernel: false };
+      }
       if (this.trusted && this.committed !== undefined) {
         const emitted = indexKernel(emittedState(desired));
-        const plan = planIndexed(this.committed.emitted, emitted);
+        const plan = planIndexed(emittedOf(this.committed), emitted);
         return { plan, result: await this.apply(plan, desired, emitted), readKernel: false };
       }
       const want = desiredState(desired);
@@ -82,7 +102,7 @@ export class Applier {
     });
   }
 
-  private async apply(plan: Plan, snapshot: HostSnapshot, emitted: IndexedKernel = indexKernel(emittedState(snapshot))): Promise<ApplyResult> {
+  private async apply(plan: Plan, snapshot: HostSnapshot, emitted?: IndexedKernel): Promise<ApplyResult> {
     const result = isEmptyPlan(plan) ? done : await applyPlan(plan, this.options);
     if (result.ok) {
       this.committed = { snapshot, emitted };

@@ -7,8 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
-import { compileHost, snapshotHash } from '../../../compiler/compile/host';
+import { compileHost, snapshotBytes, snapshotHash } from '../../../compiler/compile/host';
 import type { HostSnapshot } from '../../../compiler/compile/snapshot';
+import { planFromDelta } from '../../../compiler/incremental/delta-plan';
+import { emittedState, indexKernel, planIndexed } from '../../../compiler/plan/host-plan';
+import type { SnapshotChange } from '../../../src/applier/applier';
 import { readAgentState, writeAgentState } from '../../../src/agent/agent-state-file';
 import { HostAgent, type KernelDriver } from '../../../src/agent/host-agent';
 import { jsonLogger } from '../../../src/agent/json-logger';
@@ -24,6 +27,8 @@ const FIXTURES = join(REPO, 'fixtures');
 
 class FakeKernel implements KernelDriver {
   readonly syncs: HostSnapshot[] = [];
+  /** The change handed with each sync. */
+  readonly changes: Array<SnapshotChange | undefined> = [];
   refreshes = 0;
   driftChecks = 0;
   failures = 0;
@@ -32,8 +37,9 @@ class FakeKernel implements KernelDriver {
   async refresh(): Promise<void> {
     this.refreshes += 1;
   }
-  async sync(desired: HostSnapshot) {
+  async sync(desired: HostSnapshot, change?: SnapshotChange) {
     this.syncs.push(desired);
+    this.changes.push(change);
     if (this.syncDelayMs > 0) await new Promise((r) => setTimeout(r, this.syncDelayMs));
     if (this.failures > 0) {
       this.failures -= 1;
@@ -53,6 +59,8 @@ interface Rig {
   readonly lines: Record<string, unknown>[];
   readonly metrics: AgentMetrics;
   readonly agent: HostAgent;
+  /** How many full compiles the agent asked for. */
+  readonly compiles: () => number;
   /** `foldnet apply -f` of YAML text on the rig's log. */
   apply(yaml: string): Promise<void>;
   stop(): Promise<void>;
@@ -65,6 +73,7 @@ const withRig = async (options: { host?: string; driftIntervalMs?: number; batch
   const controller = new AbortController();
   let running: Promise<void> | undefined;
   let files = 0;
+  let compiles = 0;
   const cli = async (args: string[]): Promise<void> => {
     let err = '';
     const code = await runCli(['--log', url, '--actor', 'test', ...args], { stdout: () => undefined, stderr: (t) => void (err += t), env: {}, readStdin: () => '' });
@@ -84,7 +93,10 @@ const withRig = async (options: { host?: string; driftIntervalMs?: number; batch
       store: { read: () => readAgentState(dir), write: (s) => writeAgentState(dir, s) },
       logger: jsonLogger((l) => void lines.push(JSON.parse(l) as Record<string, unknown>)),
       metrics,
-      compile: (state) => compileHost(state, options.host ?? 'host-1'),
+      compile: (state) => {
+        compiles += 1;
+        return compileHost(state, options.host ?? 'host-1');
+      },
       ensureBird: async () => ({ state: 'started', pid: 4242 }),
       birdConfigExists: async () => kernel.syncs.length > 0,
       batchMs: options.batchMs ?? 20,
@@ -94,6 +106,7 @@ const withRig = async (options: { host?: string; driftIntervalMs?: number; batch
     running = agent.run(controller.signal);
     await f({
       dir, kernel, lines, metrics, agent,
+      compiles: () => compiles,
       apply: (yaml) => {
         const file = join(dir, `in-${files++}.yaml`);
         writeFileSync(file, yaml);
@@ -170,15 +183,62 @@ describe('HostAgent', () => {
       assert.equal(rig.kernel.syncs.length, 1);
     }));
 
-  test('a failed apply is counted, logged, and retried after re-reading the kernel', () =>
+  test("an event that does not concern this host costs neither a full compile nor an apply", () =>
+    withRig({}, async (rig) => {
+      await waitUntil(() => rig.agent.appliedState?.offset === 10, 'the first apply');
+      const compiles = rig.compiles();
+      // Premise checked in the test above: this tier leaves host-1's snapshot as it was.
+      await rig.apply('apiVersion: foldnet.io/v1\nkind: Tier\nmetadata: {name: unused}\nspec: {order: 50}\n');
+      await waitUntil(() => rig.lines.some((l) => l.msg === 'snapshot unchanged' && l.offset === 11), 'the event to be folded');
+      assert.equal(rig.kernel.syncs.length, 1);
+      assert.equal(rig.compiles(), compiles);
+    }));
+
+  test("an event for this host is applied from the incremental snapshot, equal to the full compile's, without a full compile", () =>
+    withRig({}, async (rig) => {
+      await waitUntil(() => rig.agent.appliedState?.offset === 10, 'the first apply');
+      const compiles = rig.compiles();
+      await rig.apply(policy('p', 'a', 80));
+      await waitUntil(() => rig.agent.appliedState?.offset === 11, 'the policy applied');
+      assert.equal(rig.compiles(), compiles);
+      const log = openLog(`file:${join(rig.dir, 'log.db')}`);
+      try {
+        const full = E.getOrElseW(() => assert.fail('host-1 must compile'))(compileHost((await loadState(log, '10')).state, 'host-1'));
+        assert.equal(rig.kernel.syncs.length, 2);
+        assert.equal(snapshotBytes(rig.kernel.syncs[1]!), snapshotBytes(full));
+        assert.notEqual(snapshotHash(rig.kernel.syncs[1]!), snapshotHash(rig.kernel.syncs[0]!));
+      } finally {
+        await log.close();
+      }
+    }));
+
+  test('the change handed with a sync starts at the snapshot synced before and plans what a full diff plans', () =>
+    withRig({}, async (rig) => {
+      await waitUntil(() => rig.agent.appliedState?.offset === 10, 'the first apply');
+      await rig.apply(policy('p', 'a', 80));
+      await rig.apply(policy('q', 'a', 81));
+      await waitUntil(() => rig.agent.appliedState?.offset === 12, 'both policies applied');
+      assert.equal(rig.kernel.changes[0], undefined, 'the first sync, after a full compile, has no delta');
+      for (let i = 1; i < rig.kernel.syncs.length; i++) {
+        const change = rig.kernel.changes[i]!;
+        assert.equal(change.base, rig.kernel.syncs[i - 1]);
+        const full = planIndexed(indexKernel(emittedState(change.base)), indexKernel(emittedState(rig.kernel.syncs[i]!)));
+        assert.deepEqual(planFromDelta(change.base, rig.kernel.syncs[i]!, change.delta), full);
+        assert.ok(full.nft.length > 0);
+      }
+    }));
+
+  test('a failed apply is counted, logged, and retried after re-reading the kernel and compiling in full', () =>
     withRig({ before: async () => undefined }, async (rig) => {
       await waitUntil(() => rig.agent.appliedState?.offset === 10, 'the first apply');
       rig.kernel.failures = 2;
       const refreshes = rig.kernel.refreshes;
+      const compiles = rig.compiles();
       await rig.apply(policy('p', 'a', 80));
       await waitUntil(() => rig.agent.appliedState?.offset === 11, 'the retried apply');
       assert.equal(rig.kernel.syncs.length, 4);
       assert.ok(rig.kernel.refreshes >= refreshes + 2);
+      assert.equal(rig.compiles(), compiles + 2);
       assert.equal(rig.lines.filter((l) => l.msg === 'apply failed; will retry' && l.error === 'nft: boom').length, 2);
       assert.match(rig.metrics.render(), /foldnet_apply_errors_total\{host="host-1"\} 2/);
     }));
