@@ -8,8 +8,8 @@ import type { LoggedEvent } from '../../compiler/events/event';
 import { fold, type FoldResult } from '../../compiler/fold/fold';
 import type { ClusterState } from '../../compiler/fold/state';
 import type { EventLog } from '../log/event-log';
+import { foldLogRange } from '../log/fold-range';
 
-const PAGE = 1000;
 
 /** Folds `events` onto `state` one at a time, calling `onStep` with the state before each step and its result. */
 export function foldEvents(state: ClusterState, events: readonly LoggedEvent[], onStep?: (prev: ClusterState, step: FoldResult) => void): ClusterState {
@@ -25,16 +25,5 @@ export function foldEvents(state: ClusterState, events: readonly LoggedEvent[], 
 
 /** Folds events `from.offset` up to (not including) `to` onto `from`. */
 export async function foldRange(log: EventLog, from: ClusterState, to: number): Promise<ClusterState> {
-  let state = from;
-  let page: LoggedEvent[] = [];
-  for await (const e of log.read(from.offset, to)) {
-    page.push(e);
-    if (page.length >= PAGE) {
-      state = foldEvents(state, page);
-      page = [];
-    }
-  }
-  state = foldEvents(state, page);
-  if (state.offset !== to) throw new Error(`the log ended at offset ${state.offset}, expected events up to ${to}`);
-  return state;
+  return (await foldLogRange(log, from, to)).state;
 }

@@ -11,10 +11,9 @@
 // Store failures never fail a replay: they only make it slower.
 import * as E from 'fp-ts/Either';
 import { CHECKPOINT_VERSION, decodeCheckpoint, encodeCheckpoint, explainCheckpointError } from '../../compiler/checkpoint/checkpoint';
-import type { LoggedEvent } from '../../compiler/events/event';
-import { foldAll } from '../../compiler/fold/fold';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
 import { type EventLog, LogError } from '../log/event-log';
+import { foldLogRange } from '../log/fold-range';
 import { type CheckpointRef, type CheckpointStore, DEFAULT_CHECKPOINT_EVERY } from './checkpoint-store';
 
 export interface SkippedCheckpoint {
@@ -43,7 +42,6 @@ export interface ReplayOptions {
   readonly write?: boolean;
 }
 
-const PAGE = 1000;
 
 /** The id of the event at `offset`, or undefined past the end. */
 const eventIdAt = async (log: EventLog, offset: number): Promise<string | undefined> => {
@@ -51,26 +49,6 @@ const eventIdAt = async (log: EventLog, offset: number): Promise<string | undefi
   return undefined;
 };
 
-/** Folds events [from.offset, to) onto `from`; the id of the last one folded comes back too. */
-export async function foldRange(log: EventLog, from: ClusterState, to: number): Promise<{ state: ClusterState; lastId: string | undefined }> {
-  let state = from;
-  let lastId: string | undefined;
-  let page: LoggedEvent[] = [];
-  const flush = (): void => {
-    const r = foldAll(page, state);
-    if (E.isLeft(r)) throw new LogError('io', `the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
-    state = r.right;
-    page = [];
-  };
-  for await (const e of log.read(from.offset, to)) {
-    page.push(e);
-    lastId = e.id;
-    if (page.length >= PAGE) flush();
-  }
-  flush();
-  if (state.offset !== to) throw new LogError('io', `the log ended at offset ${state.offset}, expected events up to ${to}`);
-  return { state, lastId };
-}
 
 const KEEP_WHEN_INVALID = new Set(['ForeignFormat']);
 
@@ -117,7 +95,7 @@ async function storeFailureIsNoCheckpoint<A>(op: () => Promise<A>, otherwise: (w
 export async function replayTo(log: EventLog, end: number, options: ReplayOptions = {}): Promise<Replayed> {
   const store = options.store;
   const base = options.from !== undefined && options.from.offset <= end ? options.from : emptyState();
-  if (store === undefined) return { state: (await foldRange(log, base, end)).state, from: base.offset, skipped: [], written: [] };
+  if (store === undefined) return { state: (await foldLogRange(log, base, end)).state, from: base.offset, skipped: [], written: [] };
   const spacing = await storeFailureIsNoCheckpoint(() => store.every(), () => 0);
   // Folding up to one spacing of events from a state at hand costs less than decoding a checkpoint.
   const near = options.from !== undefined && end - base.offset <= (spacing > 0 ? spacing : DEFAULT_CHECKPOINT_EVERY);
@@ -135,13 +113,13 @@ export async function replayTo(log: EventLog, end: number, options: ReplayOption
     const stored = new Set(restored.refs.map((r) => r.offset));
     for (const s of restored.skipped) stored.delete(s.offset);
     for (let next = (Math.floor(state.offset / every) + 1) * every; next <= end; next += every) {
-      const step = await foldRange(log, state, next);
+      const step = await foldLogRange(log, state, next);
       state = step.state;
       if (stored.has(next)) continue;
       const c = encodeCheckpoint(state, step.lastId);
       if (E.isRight(c) && (await store.write(c.right))) written.push(next);
     }
   }
-  state = (await foldRange(log, state, end)).state;
+  state = (await foldLogRange(log, state, end)).state;
   return { state, from, skipped: restored.skipped, written };
 }

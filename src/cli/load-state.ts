@@ -1,17 +1,15 @@
-// Folding the log into a ClusterState from the shell: stream events in pages
-// and fold each page with the pure `foldAll`. `--at` picks a past point, as
+// Loading a ClusterState for a command: the log folded (src/log/fold-range.ts)
+// up to the head or a past point. `--at` picks a past point, as
 // an offset (state after that event) or an RFC 3339 time (state after the
 // last event at or before it). The replay starts from the nearest valid
 // checkpoint at or before the point and writes checkpoints as it folds past
 // them (src/checkpoint/). What to show of the state is the commands' job.
-import * as E from 'fp-ts/Either';
-import type { LoggedEvent } from '../../compiler/events/event';
-import { foldAll } from '../../compiler/fold/fold';
 import type { ClusterState } from '../../compiler/fold/state';
 import { replayWithCheckpoints } from '../checkpoint/store-for-log';
 import type { EventLog } from '../log/event-log';
+import { foldLogRange } from '../log/fold-range';
 import { canonicalTime } from '../log/log-time';
-import { CliError, ExitCode, usageError } from './cli-error';
+import { usageError } from './cli-error';
 
 export interface LoadedState {
   readonly state: ClusterState;
@@ -21,25 +19,9 @@ export interface LoadedState {
   readonly head: number;
 }
 
-const PAGE = 1000;
-
 /** Folds events from `from.offset` up to (not including) `to` onto `from`. */
 export async function foldLog(log: EventLog, from: ClusterState, to: number): Promise<ClusterState> {
-  let state = from;
-  let page: LoggedEvent[] = [];
-  const flush = (): void => {
-    const r = foldAll(page, state);
-    if (E.isLeft(r)) throw new CliError(ExitCode.Log, `the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
-    state = r.right;
-    page = [];
-  };
-  for await (const e of log.read(from.offset, to)) {
-    page.push(e);
-    if (page.length >= PAGE) flush();
-  }
-  flush();
-  if (state.offset !== to) throw new CliError(ExitCode.Log, `the log ended at offset ${state.offset}, expected events up to ${to}`);
-  return state;
+  return (await foldLogRange(log, from, to)).state;
 }
 
 /** The exclusive end offset `--at` names, given the head. */

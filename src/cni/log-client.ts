@@ -12,11 +12,10 @@
 // CLI's loader.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import * as E from 'fp-ts/Either';
-import { type EventBody, type EventDraft, type LoggedEvent, SCHEMA_VERSION } from '../../compiler/events/event';
-import { foldAll } from '../../compiler/fold/fold';
+import { type EventBody, type EventDraft, SCHEMA_VERSION } from '../../compiler/events/event';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
 import type { EventLog } from '../log/event-log';
+import { foldLogRange } from '../log/fold-range';
 import { CniCode, CniError } from './errors';
 
 export interface Folded {
@@ -64,7 +63,6 @@ const openEventLog = (url: string): EventLog => {
   return openLog(url, { security: backendSecurityFromEnv(process.env) });
 };
 
-const PAGE = 1000;
 
 export class LogClient {
   private state: ClusterState = emptyState();
@@ -81,19 +79,11 @@ export class LogClient {
 
   /** Folds what is not folded yet, up to (not including) `to`. */
   private async foldTo(to: number): Promise<ClusterState> {
-    let page: LoggedEvent[] = [];
-    const flush = (): void => {
-      const r = foldAll(page, this.state);
-      if (E.isLeft(r)) throw new CniError(CniCode.IoFailure, `the event log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
-      this.state = r.right;
-      page = [];
-    };
-    for await (const e of this.log.read(this.state.offset, to)) {
-      page.push(e);
-      if (page.length >= PAGE) flush();
+    try {
+      this.state = (await foldLogRange(this.log, this.state, to)).state;
+    } catch (e) {
+      throw failure('the event log', e);
     }
-    flush();
-    if (this.state.offset < to) throw new CniError(CniCode.IoFailure, `the event log ended at offset ${this.state.offset}, expected ${to}`);
     return this.state;
   }
 

@@ -8,10 +8,9 @@
 // offset on the way. Printing the rows is the CLI's job.
 import * as E from 'fp-ts/Either';
 import { type CompileOptions, DEFAULT_COMPILE_OPTIONS, compileHost, snapshotHash } from '../../compiler/compile/host';
-import type { LoggedEvent } from '../../compiler/events/event';
-import { foldAll } from '../../compiler/fold/fold';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
-import { type EventLog, LogError } from '../log/event-log';
+import type { EventLog } from '../log/event-log';
+import { foldLogRange } from '../log/fold-range';
 import type { HostStatus } from './status-store';
 
 export type Convergence = 'converged' | 'diverged' | 'stale' | 'unknown';
@@ -45,30 +44,13 @@ export async function hostConvergence(
   const head = await log.head();
   const byHost = new Map(reports.map((r) => [r.host, r]));
   const wanted = [...new Set(reports.filter((r) => r.live && r.appliedOffset <= head).map((r) => r.appliedOffset))].sort((a, b) => a - b);
+  // Fold once from zero, keeping the state at every offset some host reported.
   const states = new Map<number, ClusterState>();
   let state = emptyState();
-  let page: LoggedEvent[] = [];
-  const flush = (): void => {
-    const r = foldAll(page, state);
-    if (E.isLeft(r)) throw new LogError('io', `the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
-    state = r.right;
-    page = [];
-  };
-  const keep = (): void => {
-    if (wanted.includes(state.offset)) states.set(state.offset, state);
-  };
-  keep();
-  for await (const e of log.read(0, head)) {
-    page.push(e);
-    // Stop exactly at the next reported offset, and fold in pages otherwise.
-    if (wanted.includes(e.offset + 1) || page.length >= 1000) {
-      flush();
-      keep();
-    }
+  for (const stop of [...wanted, head]) {
+    if (stop > state.offset) state = (await foldLogRange(log, state, stop)).state;
+    states.set(state.offset, state);
   }
-  flush();
-  keep();
-  if (state.offset !== head) throw new LogError('io', `the log ended at offset ${state.offset}, expected events up to ${head}`);
   const hosts = [...state.hosts.keys()].sort();
   const rows = hosts.map((host): HostRow => {
     const r = byHost.get(host);
