@@ -9,6 +9,7 @@
 import * as E from 'fp-ts/Either';
 import { type EventDraft, SCHEMA_VERSION } from '../compiler/events/event';
 import { decodeResource } from '../compiler/resources/decode';
+import { seededRandom } from './random';
 
 const F = 'foldnet.io/v1';
 const HOSTS = 16;
@@ -22,16 +23,8 @@ export interface LargeIncident {
   readonly drafts: () => Iterable<EventDraft>;
 }
 
-const prng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+/** The benchmark's seeded mulberry32, so the history is the same on every machine. */
+const prng = (seed: number): (() => number) => seededRandom(seed).next;
 
 /** The k-th workload address: 10.64.0.0/10 has room for four million. */
 const ipOf = (k: number): string => `10.${64 + (k >>> 16)}.${(k >>> 8) & 255}.${k & 255}`;
