@@ -75,7 +75,12 @@ const portAlternatives = (ctx: RuleContext, rule: Rule, side: 'source' | 'destin
   const ports = e?.ports ?? [];
   // notPorts holds numbers and ranges only (the codec refuses names there): one negated match, on every alternative.
   const notPorts = e?.notPorts ?? [];
-  const not: Alt = notPorts.length > 0 ? [X.ne(X.payload(portHeader(rule), field), portsRight(notPorts))] : [];
+  // nft 1.0.6 merges `sport != A` and `dport != B` into one 4-byte `!=`, which
+  // passes a packet unless both ports are excluded; a source port alone is
+  // written as the range A-A, which nft never merges.
+  const lone = notPorts.length === 1 && notPorts[0]!.kind === 'number' && side === 'source' ? notPorts[0]!.port : undefined;
+  const notRight = lone !== undefined ? X.range(lone, lone) : portsRight(notPorts);
+  const not: Alt = notPorts.length > 0 ? [X.ne(X.payload(portHeader(rule), field), notRight)] : [];
   if (ports.length === 0) return [not];
   const numeric = ports.filter((p) => p.kind !== 'name');
   if (numeric.length > 0) alts.push([X.eq(X.payload(portHeader(rule), field), portsRight(numeric)), ...not]);

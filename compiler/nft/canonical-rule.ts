@@ -10,8 +10,9 @@
 //   dependency), unless a non-match statement stands between them; a `th`
 //   port after `meta l4proto tcp|udp|sctp` lists as that protocol's port;
 // - `K >= a` directly followed by `K <= b` becomes the range `K a-b`;
-// - adjacent `==` matches on dport then sport (code then type) are merged
-//   into one load and list in header order.
+// - `==` (or `!=`) value matches on sport and dport (type and code) in one
+//   run of matches are merged into one load and list together, in header
+//   order, where the lower field stood.
 // It assumes a checked rule (check.ts) and leaves meaning to interpret.ts.
 import * as E from 'fp-ts/Either';
 import type { NftElem, NftLeft, NftMatch, NftRight, NftScalar, NftStatement } from './schema';
@@ -121,16 +122,34 @@ const dropDependencies = (stmts: NftStatement[]): NftStatement[] => {
 
 const HEADER_ORDER: Record<string, number> = { sport: 0, dport: 1, type: 0, code: 1 };
 
-/** Adjacent `==` value matches on one transport header list in header order (nft merges their loads). */
+/**
+ * nft merges `==` (or `!=`) value matches on adjacent fields of one transport
+ * header into one load when no non-match statement stands between them, however
+ * far apart they are; the merged match lists at the place of the lower field.
+ */
 const headerOrder = (stmts: NftStatement[]): NftStatement[] => {
+  const field = (s: NftStatement | undefined): { protocol: string; field: string; op: string } | undefined =>
+    s && 'match' in s && (s.match.op === '==' || s.match.op === '!=') && 'payload' in s.match.left &&
+    ['tcp', 'udp', 'sctp', 'icmp', 'icmpv6'].includes(s.match.left.payload.protocol) && HEADER_ORDER[s.match.left.payload.field] !== undefined &&
+    (typeof s.match.right === 'number' || typeof s.match.right === 'string') ? { ...s.match.left.payload, op: s.match.op } : undefined;
   const out = [...stmts];
-  const field = (s: NftStatement | undefined): { protocol: string; field: string } | undefined =>
-    s && 'match' in s && s.match.op === '==' && 'payload' in s.match.left && ['tcp', 'udp', 'sctp', 'icmp', 'icmpv6'].includes(s.match.left.payload.protocol) &&
-    (typeof s.match.right === 'number' || typeof s.match.right === 'string') ? s.match.left.payload : undefined;
-  for (let i = 1; i < out.length; i++) {
-    const a = field(out[i - 1]);
-    const b = field(out[i]);
-    if (a && b && a.protocol === b.protocol && HEADER_ORDER[a.field]! > HEADER_ORDER[b.field]!) [out[i - 1], out[i]] = [out[i]!, out[i - 1]!];
+  let runStart = 0;
+  for (let i = 0; i <= out.length; i++) {
+    if (i < out.length && 'match' in out[i]!) continue;
+    // out[runStart, i) is one run of match statements.
+    for (let lo = runStart; lo < i; lo++) {
+      const a = field(out[lo]);
+      if (!a || HEADER_ORDER[a.field] !== 0) continue;
+      for (let hi = runStart; hi < i; hi++) {
+        const b = field(out[hi]);
+        if (!b || HEADER_ORDER[b.field] !== 1 || b.protocol !== a.protocol || b.op !== a.op) continue;
+        const [moved] = out.splice(hi, 1);
+        const at = hi < lo ? lo : lo + 1;
+        out.splice(at, 0, moved!);
+        break;
+      }
+    }
+    runStart = i + 1;
   }
   return out;
 };

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileNftables } from '../../../compiler/compile/nft-document';
 import { seedDemoOpenedState, seedDemoState } from '../../helpers/seed-demo';
+import { stateFrom } from '../policy/build-state';
 
 const opts = { endpointToHostAction: 'Drop' as const };
 type Obj = Record<string, any>;
@@ -46,4 +47,17 @@ test('compiling twice gives the same bytes', () => {
   const a = JSON.stringify(compileNftables(seedDemoOpenedState(), 'host-1', opts));
   const b = JSON.stringify(compileNftables(seedDemoOpenedState(), 'host-1', opts));
   assert.equal(a, b);
+});
+
+test('a rule excluding one source port and one destination port keeps the two exclusions apart', () => {
+  // nft 1.0.6 merges `sport != A dport != B` into one 4-byte `!=` that only refuses packets excluded on both.
+  const docs = [
+    { apiVersion: 'foldnet.io/v1', kind: 'Host', metadata: { name: 'h1' }, spec: { bgp: { ipv4Address: '10.99.0.1/24' } } },
+    { apiVersion: 'foldnet.io/v1', kind: 'Profile', metadata: { name: 'p' }, spec: { ingress: [{ action: 'Allow', protocol: 'TCP', source: { notPorts: [22] }, destination: { notPorts: [23] } }], egress: [] } },
+    { apiVersion: 'foldnet.io/v1', kind: 'WorkloadEndpoint', metadata: { namespace: 'ns', name: 'w' }, spec: { host: 'h1', interfaceName: 'cali0', ipNetworks: ['10.10.0.1/32'], profiles: ['p'] } },
+  ];
+  const doc = compileNftables(stateFrom(docs), 'h1', opts);
+  const rule = items(doc, 'rule').find((r) => r.comment === 'profile p ingress rule 0')!;
+  const nots = rule.expr.filter((e: Obj) => e.match?.op === '!=').map((e: Obj) => [e.match.left.payload.field, e.match.right]);
+  assert.deepEqual(nots, [['sport', { range: [22, 22] }], ['dport', 23]]);
 });

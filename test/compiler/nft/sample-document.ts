@@ -77,6 +77,11 @@ export const sampleDocument = (): NftDocument =>
     b.rule('fn-pol-a', [eq(meta('oifname'), b.anonSet(['eth1', 'eth2'])), eq(p('ip', 'daddr'), '@fn-s-empty'), { log: { prefix: 'lvl ', level: 'info' } }, { log: { prefix: 'warn ', level: 'warn' } }, { log: {} }, accept]),
     b.rule('fn-pol-b', [eq(meta('l4proto'), 6), eq(p('ct' === 'ct' ? 'tcp' : 'tcp', 'dport'), 80), eq(p('tcp', 'sport'), 1), { counter: { packets: 5, bytes: 7 } }, accept], 'policy b'),
     b.rule('fn-pol-b', [eq(meta('l4proto'), 6), b.log('barrier '), eq(p('tcp', 'dport'), 81), accept]),
+    // nft merges sport and dport wherever they stand in a run of matches, and lists them where sport stood.
+    b.rule('fn-pol-b', [eq(p('udp', 'sport'), 53), eq(p('ip', 'daddr'), '@fn-s-v4'), eq(p('udp', 'dport'), 8080), ne(p('udp', 'dport'), 80), accept]),
+    b.rule('fn-pol-b', [eq(p('tcp', 'dport'), 8080), eq(p('ip', 'saddr'), '@fn-s-v4'), eq(p('tcp', 'sport'), 53), accept]),
+    // a lone `sport != A` as the range A-A, which nft does not merge with `dport != B`
+    b.rule('fn-pol-b', [ne(p('tcp', 'sport'), b.range(22, 22)), ne(p('tcp', 'dport'), 23), accept]),
     b.rule('fn-pol-b', [eq(meta('nfproto'), 'ipv6'), eq(meta('l4proto'), 58), eq(p('icmpv6', 'code'), 0), eq(p('icmpv6', 'type'), 1), accept]),
     b.rule('fn-pol-b', [eq(meta('l4proto'), 6), b.vmap(p('tcp', 'dport'), [[80, accept], [b.range(81, 89), drop]])]),
     b.rule('fn-pol-b', [eq(meta('nfproto'), 'ipv4'), eq(meta('l4proto'), 6)]),
