@@ -30,8 +30,8 @@ import { sha256Hex } from '../hash/canonical';
 import { decodeValueTree, encodeValueTree } from './value-codec';
 
 export const CHECKPOINT_FORMAT = 'foldnet-checkpoint';
-/** Bump when the encoding or ClusterState's shape changes: older checkpoints are then ignored, never misread. */
-export const CHECKPOINT_VERSION = 1;
+/** Bump when the encoding or ClusterState's shape changes: older checkpoints are then ignored, never misread. 2: services, host endpoints, Felix configuration, pools' allowedUses. */
+export const CHECKPOINT_VERSION = 2;
 
 export interface Checkpoint {
   /** sha256 of `text`: the checkpoint's address. */

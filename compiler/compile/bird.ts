@@ -15,8 +15,9 @@
 //   function  ::= "function" SYM "()" "{" "return" ( "net ~ [" PATTERN { "," PATTERN } "]" | "false" ) ";" "}"
 //   PATTERN   ::= PREFIX "+" | PREFIX "{" NUM "," NUM "}"     (a pool and all inside it; a block's more-specifics)
 //   filter    ::= "filter" SYM "{" "if" COND "then" ( "accept" | "reject" ) ";" ( "accept" | "reject" ) ";" "}"
-//   COND      ::= "krt_source =" NUM | "source = RTS_BGP" | SYM "()"
+//   COND      ::= "krt_source =" NUM | "source = RTS_BGP" | "source = RTS_STATIC" | SYM "()"
 //   kernel    ::= "protocol kernel" SYM "{" channel "learn;" "scan time" NUM ";" "merge paths on;" "}"
+//   static    ::= "protocol static" SYM "{" ( "ipv4" | "ipv6" ) ";" { "route" PREFIX "unreachable;" } "}"
 //   bgp       ::= "protocol bgp" SYM "{" "description" STRING ";"
 //                 "local" IP "as" NUM ";" "neighbor" IP "as" NUM ";" [ "direct;" ] [ "password" STRING ";" ]
 //                 "connect delay time" NUM ";" "connect retry time" NUM ";" "error wait time" NUM "," NUM ";"
@@ -36,11 +37,16 @@
 //   prefix set"): one function per family. A family without pools returns
 //   false rather than testing an empty set `[ ]`, whose element type BIRD
 //   cannot know.
+// - Anycast service addresses this host has a backend for are static
+//   `unreachable` routes, announced over BGP but never written to the
+//   kernel: packets to them are DNATed in prerouting, before routing. A host
+//   with several announcers of one address installs one multipath route
+//   (`merge paths on`), so flows spread across them.
 // - iBGP sessions default to recursive next hops, which would need an IGP
 //   route to the peer that nothing here provides; `direct` makes the peer's
 //   address the next hop on the shared link (eBGP is direct by default).
 import { ClusterState } from '../fold/state';
-import { cidrLength, compareCidr, Cidr, Family, familyOf } from '../net/ip';
+import { cidrLength, compareCidr, compareIp, Cidr, Family, familyOf, Ip } from '../net/ip';
 import { derivedRouterId } from './bird-names';
 import { BgpSession, hostAddress, planSessions, SkippedPeer } from './bird-sessions';
 import { FOLDNET_RTPROTO } from './snapshot';
@@ -58,7 +64,15 @@ const filterName = {
   otherRoutes: (f: Family) => `foldnet_other_routes${f}`,
   ownBlocks: (f: Family) => `foldnet_own_blocks${f}`,
   announce: (f: Family) => `foldnet_announce${f}`,
+  services: (f: Family) => `foldnet_services${f}`,
+  anycast: (f: Family) => `foldnet_anycast${f}`,
 };
+
+const hostRoute = (ip: Ip): string => `${ip}/${familyOf(ip) === 4 ? 32 : 128}`;
+
+/** Every service address of the cluster in one family, sorted: routes the mesh takes like pool routes. */
+const serviceAddresses = (state: ClusterState, f: Family): Ip[] =>
+  [...new Set([...state.services.values()].flatMap((s) => s.addresses.filter((a) => familyOf(a) === f)))].sort(compareIp);
 
 /** Names come from DNS-1123-checked resources; this only guarantees they cannot end a string or a comment. */
 const plain = (s: string): string => s.replace(/["\n\0]/g, '_');
@@ -75,11 +89,17 @@ const enabledPools = (state: ClusterState, f: Family): Cidr[] =>
 const poolFilters = (state: ClusterState, f: Family): string[] => {
   const pools = enabledPools(state, f);
   const test = pools.length === 0 ? 'false' : `net ~ [ ${pools.map((c) => `${c}+`).join(', ')} ]`;
+  const services = serviceAddresses(state, f);
+  const also = (verdict: string): string[] => (services.length === 0 ? [] : [`if ${filterName.services(f)}() then ${verdict};`]);
   return [
     `# Enabled IPv${f} pools${pools.length === 0 ? ' (none: nothing is announced or taken from the mesh)' : ''}.`,
     ...block(`function ${filterName.inPools(f)}()`, [`return ${test};`]),
-    ...block(`filter ${filterName.poolRoutes(f)}`, [`if ${filterName.inPools(f)}() then accept;`, 'reject;']),
-    ...block(`filter ${filterName.otherRoutes(f)}`, [`if ${filterName.inPools(f)}() then reject;`, 'accept;']),
+    ...(services.length === 0 ? [] : [
+      `# Anycast service addresses (IPv${f}): taken from the mesh like pool routes.`,
+      ...block(`function ${filterName.services(f)}()`, [`return net ~ [ ${services.map(hostRoute).join(', ')} ];`]),
+    ]),
+    ...block(`filter ${filterName.poolRoutes(f)}`, [`if ${filterName.inPools(f)}() then accept;`, ...also('accept'), 'reject;']),
+    ...block(`filter ${filterName.otherRoutes(f)}`, [`if ${filterName.inPools(f)}() then reject;`, ...also('reject'), 'accept;']),
   ];
 };
 
@@ -89,14 +109,27 @@ const poolFilters = (state: ClusterState, f: Family): string[] => {
  * not per workload, and a workload coming or going never changes BIRD's config. Addresses outside any
  * owned block (given explicitly, or borrowed from another host's block) still go out one by one.
  */
-const announceFilter = (state: ClusterState, host: string, f: Family): string[] => {
+const announceFilter = (state: ClusterState, host: string, f: Family, anycast: readonly Ip[]): string[] => {
   const max = f === 4 ? 32 : 128;
   const blocks = (state.blockAffinities.get(host) ?? []).filter((b) => familyOf(b) === f && cidrLength(b) < max);
   const test = blocks.length === 0 ? 'false' : `net ~ [ ${[...blocks].sort(compareCidr).map((b) => `${b}{${cidrLength(b) + 1},${max}}`).join(', ')} ]`;
   return [
     `# This host's IPv${f} blocks: announced as aggregates; the workload routes inside them are not.`,
     ...block(`function ${filterName.ownBlocks(f)}()`, [`return ${test};`]),
-    ...block(`filter ${filterName.announce(f)}`, [`if ${filterName.ownBlocks(f)}() then reject;`, `if ${filterName.inPools(f)}() then accept;`, 'reject;']),
+    ...block(`filter ${filterName.announce(f)}`, [
+      ...(anycast.some((a) => familyOf(a) === f) ? ['if source = RTS_STATIC then accept;'] : []),
+      `if ${filterName.ownBlocks(f)}() then reject;`, `if ${filterName.inPools(f)}() then accept;`, 'reject;',
+    ]),
+  ];
+};
+
+/** The service addresses this host announces: it has a local backend for them. */
+const anycastProtocol = (f: Family, anycast: readonly Ip[]): string[] => {
+  const mine = anycast.filter((a) => familyOf(a) === f);
+  if (mine.length === 0) return [];
+  return [
+    `# Anycast service addresses with a backend on this host (IPv${f}); DNATed by nftables, never routed here.`,
+    ...block(`protocol static ${filterName.anycast(f)}`, [`ipv${f};`, ...mine.map((a) => `route ${hostRoute(a)} unreachable;`)]),
   ];
 };
 
@@ -137,7 +170,8 @@ const bgpProtocol = (s: BgpSession): string[] =>
 const skippedComment = (s: SkippedPeer): string =>
   `# Not configured: ${plain(s.kind === 'mesh' ? `mesh to host ${s.subject}` : `BGPPeer ${s.subject}`)}: ${s.reason}.`;
 
-export const compileBird = (state: ClusterState, host: string): string => {
+/** `anycast`: the service addresses this host announces (compiler/compile/nft-services.ts announcedAddresses). */
+export const compileBird = (state: ClusterState, host: string, anycast: readonly Ip[] = []): string => {
   const self = state.hosts.get(host);
   const families = self ? FAMILIES.filter((f) => hostAddress(self, f) !== undefined) : [];
   const v4 = self && hostAddress(self, 4);
@@ -153,8 +187,9 @@ export const compileBird = (state: ClusterState, host: string): string => {
     ],
     ['# Interface states: `direct` BGP sessions and learned device routes need them.', 'protocol device {}'],
     ...(families.length > 0 ? [kernelFilters()] : []),
-    ...families.map((f) => [...poolFilters(state, f), '', ...announceFilter(state, host, f)]),
+    ...families.map((f) => [...poolFilters(state, f), '', ...announceFilter(state, host, f, anycast)]),
     ...families.map(kernelProtocol),
+    ...families.map((f) => anycastProtocol(f, anycast)).filter((b) => b.length > 0),
     ...sessions.map(bgpProtocol),
     ...(skipped.length > 0 ? [skipped.map(skippedComment)] : []),
   ];

@@ -10,6 +10,8 @@ import { compileNftables, NftOptions } from './nft-document';
 import { compileRoutes } from './routes';
 import { HostSnapshot } from './snapshot';
 import { compileSysctls } from './sysctls';
+import { ClusterIndex } from '../incremental/cluster-index';
+import { announcedAddresses } from './nft-services';
 
 export interface CompileOptions extends NftOptions {}
 
@@ -19,14 +21,15 @@ export type CompileError = { readonly _tag: 'UnknownHost'; readonly host: string
 
 export const compileHost = (state: ClusterState, host: string, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): E.Either<CompileError, HostSnapshot> => {
   if (!state.hosts.has(host)) return E.left({ _tag: 'UnknownHost', host, known: [...state.hosts.keys()].sort() });
+  const index = new ClusterIndex(state);
   return E.right({
     host,
     offset: state.offset,
     // Owned blocks become blackholes (announced as aggregates); borrowed
     // addresses are workload host routes like any other, announced alone.
     routes: compileRoutes(state, host, ownedBlocks(state, host)),
-    nftables: compileNftables(state, host, options),
-    bird: compileBird(state, host),
+    nftables: compileNftables(state, host, options, index),
+    bird: compileBird(state, host, announcedAddresses(index, host)),
     sysctls: compileSysctls(state, host),
   });
 };

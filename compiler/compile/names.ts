@@ -27,3 +27,16 @@ export const endpointChain = (iface: string, dir: Direction | 'to-host'): string
 export const comment = (text: string): string => fit(text, 127);
 export const ruleComment = (owner: string, dir: Direction, index: number): string => comment(`${owner} ${dir} rule ${index}`);
 export const logPrefix = (owner: string): string => fit(`foldnet ${owner}: `, 127);
+
+// Anycast services and host endpoints: a section of the ruleset of its own
+// (compiler/compile/nft-section.ts), named apart from the workload chains.
+export const SERVICE_PREROUTING_CHAIN = 'svc-pre';
+export const SERVICE_OUTPUT_CHAIN = 'svc-out';
+export const HOST_INPUT_CHAIN = 'host-in';
+export const HOST_OUTPUT_CHAIN = 'host-out';
+export const serviceChain = (key: string, protocol: string, port: number, family: 4 | 6): string => fit(`svc/${key}/${protocol}-${port}/v${family}`, 250);
+export const backendChain = (serviceKey: string, protocol: string, port: number, family: 4 | 6, endpoint: string): string =>
+  fit(`svb/${serviceKey}/${protocol}-${port}/v${family}/${endpoint}`, 250);
+export const hostEndpointChain = (name: string, dir: Direction): string => `hep-${d(dir)}/${name}`;
+export const hostPolicyChain = (p: PolicyModel, dir: Direction): string => fit(`hgnp-${d(dir)}/${p.name}`, 250);
+export const hostProfileChain = (name: string, dir: Direction): string => fit(`hpro-${d(dir)}/${name}`, 250);

@@ -6,7 +6,8 @@
 // (compiler/incremental/) reuses so that both write the same bytes. Cluster
 // questions (labels, memberships, named ports) go to a ClusterIndex: pass
 // one that is kept current to compile many hosts or many times; without one,
-// a throw-away index is built.
+// a throw-away index is built. Anycast services and host endpoints follow,
+// as a section of their own (nft-section.ts).
 import { ClusterState } from '../fold/state';
 import { ClusterIndex } from '../incremental/cluster-index';
 import { byString } from '../model/sort';
@@ -15,7 +16,11 @@ import { tierOrder } from './applicable';
 import * as N from './names';
 import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, policyChainSpec, profileChainSpec } from './nft-chains';
 import { RuleContext } from './nft-rules';
-import { SetRegistry, SetSpec } from './set-registry';
+import { SetRegistry } from './set-registry';
+import { setElements, setObject } from './nft-objects';
+import { compileSection, sectionObjects } from './nft-section';
+
+export { setElements, setObject } from './nft-objects';
 
 export interface NftOptions {
   readonly endpointToHostAction: EndpointToHostAction;
@@ -33,15 +38,6 @@ export const chainObject = (c: ChainSpec): unknown => ({
   chain: { family: FAMILY, table: N.TABLE, name: c.name, ...(c.base ? { type: 'filter', hook: c.base.hook, prio: c.base.prio, policy: c.base.policy } : {}) },
 });
 
-export const setObject = (s: SetSpec, elem: readonly unknown[]): unknown => ({
-  set: {
-    family: FAMILY, table: N.TABLE, name: s.name, type: s.type,
-    ...(s.interval ? { flags: ['interval'] } : {}),
-    ...(elem.length > 0 ? { elem } : {}),
-    comment: N.comment(s.comment),
-  },
-});
-
 export const mapObject = (name: string, elem: readonly MapElem[]): unknown => ({
   map: { family: FAMILY, table: N.TABLE, name, type: 'ifname', map: 'verdict', ...(elem.length > 0 ? { elem } : {}) },
 });
@@ -55,10 +51,6 @@ export const endpointMapEntries = (ep: EndpointModel): Record<MapName, MapElem> 
   [N.INGRESS_MAP]: [ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'ingress') } }],
   [N.TO_HOST_MAP]: [ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'to-host') } }],
 }) as Record<MapName, MapElem>;
-
-/** A set's elements, from its source. */
-export const setElements = (index: ClusterIndex, s: SetSpec): readonly unknown[] =>
-  s.source.kind === 'fixed' ? s.source.elements : index.elements(index.membership(s.source.scope, s.source.port), s.family);
 
 /** Local endpoints in the order the document lists them: by interface, then key. */
 export const byInterface = (a: EndpointModel, b: EndpointModel): number => byString(a.interfaceName, b.interfaceName) || byString(a.key, b.key);
@@ -92,5 +84,6 @@ export const compileNftables = (state: ClusterState, host: string, options: NftO
   for (const s of ctx.sets.all()) out.push(setObject(s, setElements(index, s)));
   for (const name of MAP_NAMES) out.push(mapObject(name, maps[name]!));
   for (const c of sortedChains) for (const r of ruleObjects(c)) out.push(r);
+  for (const o of sectionObjects(compileSection(index, host))) out.push(o);
   return { nftables: out };
 };

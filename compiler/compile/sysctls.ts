@@ -51,6 +51,10 @@ const perInterface = (iface: string, v4: boolean, v6: boolean): SysctlModel[] =>
  */
 const RESERVED = new Set(['all', 'default']);
 
+/** Whether the cluster has a service address of `family`. */
+export const hasServices = (state: ClusterState, family: 4 | 6): boolean =>
+  state.services.some((svc) => svc.addresses.some((a) => familyOf(a) === family));
+
 export const compileSysctls = (state: ClusterState, host: string): SysctlModel[] => {
   const families = new Map<string, { v4: boolean; v6: boolean }>();
   for (const ep of state.endpoints.values()) {
@@ -71,6 +75,11 @@ export const compileSysctls = (state: ClusterState, host: string): SysctlModel[]
     // also rewrites every interface's forwarding flag; all are 1 here.)
     ...(all.some((f) => f.v4) ? [{ key: 'net.ipv4.ip_forward', value: '1' }] : []),
     ...(all.some((f) => f.v6) ? [{ key: 'net.ipv6.conf.all.forwarding', value: '1' }] : []),
+    // With anycast services, a multipath route leads to every host announcing
+    // one: hashing on ports too (policy 1) spreads one client's connections
+    // across them, not only different clients.
+    ...(all.some((f) => f.v4) && hasServices(state, 4) ? [{ key: 'net.ipv4.fib_multipath_hash_policy', value: '1' }] : []),
+    ...(all.some((f) => f.v6) && hasServices(state, 6) ? [{ key: 'net.ipv6.fib_multipath_hash_policy', value: '1' }] : []),
   ];
   return out.sort((a, b) => byString(a.key, b.key));
 };

@@ -8,7 +8,11 @@
 //   - put or removed one of the profiles the endpoint has (before or after),
 //     or its namespace (labels that namespaceSelectors read);
 //   - changed a tier holding a policy that selects it (the tier's order decides
-//     when that policy runs).
+//     when that policy runs);
+//   - put or removed an anycast service whose selector picks the endpoint as a
+//     backend (before or after): traffic to the service is then DNATed to it.
+// Host endpoints and the Felix configuration police hosts' own traffic, not
+// workloads', and never count.
 // Before the endpoint exists (or after it is gone) a step is judged against
 // `fallback`, the endpoint as the caller last knows it (the end of the range
 // it reads), so the policies and profiles it was created into count too.
@@ -18,13 +22,18 @@
 import type { LoggedEvent } from '../events/event';
 import type { Change } from '../fold/changes';
 import type { ClusterState } from '../fold/state';
-import type { EndpointModel, PolicyModel } from '../model/types';
+import type { EndpointModel, PolicyModel, ServiceModel } from '../model/types';
+import { effectiveLabels } from '../policy/effective-labels';
+import { selectorTextMatches } from '../policy/selector-text';
 import { policyApplies } from '../policy/tiers';
 
 const ENDPOINT_KINDS = new Set(['WorkloadEndpoint', 'Pod']);
 
 const selects = (state: ClusterState, policy: PolicyModel | undefined, ep: EndpointModel): boolean =>
   policy !== undefined && (policyApplies(state, policy, ep, 'ingress') || policyApplies(state, policy, ep, 'egress'));
+
+const serviceSelects = (state: ClusterState, svc: ServiceModel | undefined, ep: EndpointModel): boolean =>
+  svc !== undefined && svc.namespace === ep.namespace && selectorTextMatches(svc.selector, effectiveLabels(state, ep));
 
 const tierSelects = (state: ClusterState, tier: string, ep: EndpointModel): boolean =>
   [...state.policies.values()].some((p) => p.tier === tier && selects(state, p, ep));
@@ -54,6 +63,11 @@ export const touchesEndpoint = (
         return c.key === epAfter.namespace;
       case 'tier':
         return tierSelects(before, c.key, epBefore) || tierSelects(after, c.key, epAfter);
+      case 'service':
+        return serviceSelects(before, c.before as ServiceModel | undefined, epBefore) || serviceSelects(after, c.after as ServiceModel | undefined, epAfter);
+      case 'hostEndpoint':
+      case 'felixConfig':
+        return false;
       default:
         return false;
     }

@@ -3,10 +3,10 @@
 // invariant is a reason string; the caller records it as a rejection, and the
 // first writer keeps what it had.
 import * as E from 'fp-ts/Either';
-import { Map as IMap } from 'immutable';
-import { cidrsOverlap, cidrAddress } from '../net/ip';
+import { cidrsOverlap, cidrAddress, Ip } from '../net/ip';
 import * as F from '../resources/foldnet-kinds';
 import * as K from '../resources/k8s-kinds';
+import { K8sService } from '../resources/k8s-service';
 import { KindId } from '../resources/kinds';
 import * as FM from '../model/from-foldnet';
 import * as KM from '../model/from-k8s';
@@ -15,22 +15,11 @@ import { assignAddresses } from '../ipam/assign';
 import { releaseAddresses, releaseHostBlocks, releasePoolBlocks } from '../ipam/release';
 import { ipamRequest } from '../ipam/request';
 import { IpamRequest } from '../ipam/types';
-import { Ip } from '../net/ip';
-import { Change, Entity } from './changes';
 import { ClusterState } from './state';
+import { poolServiceConflict, putFelixConfig, putHostEndpoint, putService, removeService, serviceAt } from './services';
+import { del, fromEither, inKeyOrder, set, Step, withChanges } from './step';
 
-export type Step = E.Either<string, { state: ClusterState; changes: Change[] }>;
-
-const set = <V>(state: ClusterState, field: keyof ClusterState, entity: Entity, key: string, value: V): Step => {
-  const map = state[field] as unknown as IMap<string, V>;
-  const before = map.get(key);
-  return E.right({ state: { ...state, [field]: map.set(key, value) }, changes: [{ entity, key, before, after: value }] });
-};
-
-const del = (state: ClusterState, field: keyof ClusterState, entity: Entity, key: string): Step => {
-  const map = state[field] as unknown as IMap<string, unknown>;
-  return E.right({ state: { ...state, [field]: map.delete(key) }, changes: [{ entity, key, before: map.get(key) }] });
-};
+export type { Step } from './step';
 
 const withOwners = (state: ClusterState, remove: readonly Ip[], add: readonly Ip[], key: string): ClusterState => {
   let owners = state.ipOwners;
@@ -59,6 +48,8 @@ const putEndpoint = (state: ClusterState, ep: EndpointModel, origin: KindId, req
   for (const ip of ep.ips) {
     const owner = state.ipOwners.get(ip);
     if (owner !== undefined && owner !== ep.key) return E.left(`IP ${ip} is already used by endpoint ${owner}`);
+    const service = serviceAt(state, ip);
+    if (service !== undefined) return E.left(`IP ${ip} is the address of service ${service}`);
   }
   const released = releaseAddresses(state, before);
   return withChanges(set(withOwners(released.state, before, ep.ips, ep.key), 'endpoints', 'endpoint', ep.key, ep), released.changes);
@@ -70,24 +61,12 @@ const removeEndpoint = (state: ClusterState, key: string): Step => {
   return withChanges(del(withOwners(released.state, before, [], key), 'endpoints', 'endpoint', key), released.changes);
 };
 
-/** IPAM's own changes go first: they are what made the endpoint's addresses. */
-const withChanges = (step: Step, first: readonly Change[]): Step =>
-  first.length === 0 ? step : E.map((x: { state: ClusterState; changes: Change[] }) => ({ ...x, changes: [...first, ...x.changes] }))(step);
-
 const putPolicy = (state: ClusterState, p: PolicyModel): Step => {
   if (p.tier !== DEFAULT_TIER && !state.tiers.has(p.tier)) return E.left(`tier ${p.tier} does not exist`);
   if (p.origin === 'foldnet' && p.name.startsWith('knp.default.'))
     return E.left('names starting with knp.default. are reserved for translated Kubernetes NetworkPolicies');
   return set(state, 'policies', 'policy', p.id, p);
 };
-
-/**
- * Values in key order. A rejection names the first conflicting resource it finds; map iteration order
- * is not part of the state (a checkpointed map may iterate differently), so the search must not depend on it.
- */
-const inKeyOrder = <V>(m: IMap<string, V>): V[] => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
-
-const fromEither = <A>(r: E.Either<string, A>, then: (a: A) => Step): Step => (E.isLeft(r) ? r : then(r.right));
 
 export const putEntity = (state: ClusterState, kind: KindId, key: string, value: unknown): Step => {
   switch (kind) {
@@ -99,12 +78,18 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
             if (ip && (other.ipv4 === ip || other.ipv6 === ip || cidrAddress(ip) === (other.ipv4 && cidrAddress(other.ipv4)) || cidrAddress(ip) === (other.ipv6 && cidrAddress(other.ipv6))))
               return E.left(`BGP address ${cidrAddress(ip)} is already used by host ${other.name}`);
         }
+        for (const ip of [h.ipv4, h.ipv6]) {
+          const service = ip === undefined ? undefined : serviceAt(state, cidrAddress(ip));
+          if (service !== undefined) return E.left(`BGP address ${cidrAddress(ip!)} is the address of service ${service}`);
+        }
         return set(state, 'hosts', 'host', key, h);
       });
     case 'IPPool':
       return fromEither(FM.poolModel(value as F.IPPool), (p) => {
         for (const other of inKeyOrder(state.pools))
           if (other.name !== p.name && cidrsOverlap(other.cidr, p.cidr)) return E.left(`pool ${p.cidr} overlaps pool ${other.name} (${other.cidr})`);
+        const conflict = poolServiceConflict(state, p);
+        if (conflict !== undefined) return E.left(conflict);
         return fromEither(releasePoolBlocks(state, state.pools.get(key), p), (r) => withChanges(set(r.state, 'pools', 'pool', key, p), r.changes));
       });
     case 'WorkloadEndpoint':
@@ -129,6 +114,14 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
       const after = FM.bgpConfigModel(value as F.BGPConfiguration);
       return E.right({ state: { ...state, bgpConfig: after }, changes: [{ entity: 'bgpConfig', key, before: state.bgpConfig, after }] });
     }
+    case 'AnycastService':
+      return putService(state, FM.anycastServiceModel(value as F.AnycastService));
+    case 'Service':
+      return fromEither(KM.k8sServiceModel(value as K8sService), (svc) => putService(state, svc));
+    case 'HostEndpoint':
+      return putHostEndpoint(state, FM.hostEndpointModel(value as F.HostEndpoint));
+    case 'FelixConfiguration':
+      return putFelixConfig(state, key, value as F.FelixConfiguration);
     case 'Namespace':
       return set(state, 'namespaces', 'namespace', key, KM.namespaceModel(value as K.K8sNamespace));
   }
@@ -164,6 +157,14 @@ export const removeEntity = (state: ClusterState, kind: KindId, key: string): St
       const after = FM.bgpConfigModel(undefined);
       return E.right({ state: { ...state, bgpConfig: after }, changes: [{ entity: 'bgpConfig', key, before: state.bgpConfig, after }] });
     }
+    case 'AnycastService':
+    case 'Service':
+      return removeService(state, key);
+    case 'HostEndpoint':
+      return del(state, 'hostEndpoints', 'hostEndpoint', key);
+    case 'FelixConfiguration':
+      return putFelixConfig(state, key, undefined);
+    // The namespace's endpoints, policies and services stay: they are resources of their own, removed on their own.
     case 'Namespace':
       return del(state, 'namespaces', 'namespace', key);
   }

@@ -6,7 +6,8 @@ import { Map as IMap } from 'immutable';
 import { hashOf } from '../hash/canonical';
 import { KindId } from '../resources/kinds';
 import {
-  BgpConfigModel, BgpPeerModel, EndpointModel, HostModel, NamespaceModel, PolicyModel, PoolModel, ProfileModel, TierModel,
+  BgpConfigModel, BgpPeerModel, DEFAULT_FELIX_CONFIG, EndpointModel, FelixConfigModel, HostEndpointModel, HostModel, NamespaceModel, PolicyModel,
+  PoolModel, ProfileModel, ServiceModel, TierModel,
 } from '../model/types';
 import { bgpConfigModel } from '../model/from-foldnet';
 import { AllocationModel, BlockModel } from '../ipam/types';
@@ -43,8 +44,16 @@ export interface ClusterState {
   readonly bgpPeers: IMap<string, BgpPeerModel>;
   readonly bgpConfig: BgpConfigModel;
   readonly namespaces: IMap<string, NamespaceModel>;
+  /** Anycast services (AnycastService, or a Kubernetes Service imported), by `ns/name`. */
+  readonly services: IMap<string, ServiceModel>;
+  /** Host endpoints by name. */
+  readonly hostEndpoints: IMap<string, HostEndpointModel>;
+  /** FelixConfiguration `default`, or Calico's defaults. */
+  readonly felixConfig: FelixConfigModel;
   /** Which endpoint holds each IP: the uniqueness invariant, and IP → endpoint lookups. */
   readonly ipOwners: IMap<string, string>;
+  /** Which services announce each address (keys sorted; several when their ports differ): an index of `services`. */
+  readonly serviceAddresses: IMap<string, readonly string[]>;
   /** IPAM blocks by CIDR (compiler/ipam/). */
   readonly blocks: IMap<string, BlockModel>;
   /** Host → the blocks affine to it, sorted: an index of `blocks` by host. */
@@ -68,7 +77,11 @@ export const emptyState = (): ClusterState => ({
   bgpPeers: IMap(),
   bgpConfig: bgpConfigModel(undefined),
   namespaces: IMap(),
+  services: IMap(),
+  hostEndpoints: IMap(),
+  felixConfig: DEFAULT_FELIX_CONFIG,
   ipOwners: IMap(),
+  serviceAddresses: IMap(),
   blocks: IMap(),
   blockAffinities: IMap(),
   allocations: IMap(),
@@ -90,7 +103,11 @@ export const stateToPlain = (s: ClusterState): Record<string, unknown> => ({
   bgpPeers: sortedEntries(s.bgpPeers),
   bgpConfig: s.bgpConfig,
   namespaces: sortedEntries(s.namespaces),
+  services: sortedEntries(s.services),
+  hostEndpoints: sortedEntries(s.hostEndpoints),
+  felixConfig: s.felixConfig,
   ipOwners: sortedEntries(s.ipOwners),
+  serviceAddresses: sortedEntries(s.serviceAddresses),
   blocks: sortedEntries(s.blocks),
   blockAffinities: sortedEntries(s.blockAffinities),
   allocations: sortedEntries(s.allocations),

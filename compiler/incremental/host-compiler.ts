@@ -17,6 +17,10 @@ import { compileBird } from '../compile/bird';
 import { CompileError, CompileOptions } from '../compile/host';
 import { MAP_NAMES, MapName, mapObject, tableObject } from '../compile/nft-document';
 import { HostSnapshot } from '../compile/snapshot';
+import { compileSection, isEmptySection, NftSection, sectionObjects } from '../compile/nft-section';
+import { announcedAddresses } from '../compile/nft-services';
+import { hasServices } from '../compile/sysctls';
+import { Ip } from '../net/ip';
 import type { ClusterIndex } from './cluster-index';
 import { HostChains } from './host-chains';
 import { HostRoutes } from './host-routes';
@@ -25,6 +29,7 @@ import { HostSets, MembershipUsers } from './host-sets';
 import type { IndexDelta } from './index-delta';
 import { jsonEqual } from './json-equal';
 import { DeltaAccumulator, SnapshotDelta } from './snapshot-delta';
+import { sectionDelta } from './section-delta';
 
 export interface HostUpdate {
   readonly snapshot: E.Either<CompileError, HostSnapshot>;
@@ -39,19 +44,23 @@ const sameApplication = (a: PolicyModel, b: PolicyModel): boolean =>
   (a.ingress === undefined) === (b.ingress === undefined) && (a.egress === undefined) === (b.egress === undefined);
 
 /** The parts of the state BIRD's configuration is compiled from. */
-const birdInputs = (s: ClusterState): readonly unknown[] => [s.hosts, s.pools, s.bgpPeers, s.bgpConfig, s.blocks, s.blockAffinities];
+const birdInputs = (s: ClusterState): readonly unknown[] => [s.hosts, s.pools, s.bgpPeers, s.bgpConfig, s.blocks, s.blockAffinities, s.services];
 
 export class HostCompiler {
   private readonly sets: HostSets;
   private readonly chains: HostChains;
   private local: IMap<string, EndpointModel> = IMap();
   private readonly routes = new HostRoutes();
-  private readonly sysctls: HostSysctls;
+  private sysctls: HostSysctls;
   private bird: string;
   private maps: Record<MapName, unknown>;
   private mapsVersion: number;
   private nftables: { nftables: readonly unknown[] };
   private state: ClusterState;
+  /** Services and host endpoints: recomputed whole, and only for hosts that have some or when they change. */
+  private section: NftSection;
+  /** Service addresses this host announces through BIRD. */
+  private anycast: readonly Ip[];
 
   constructor(private readonly index: ClusterIndex, readonly host: string, options: CompileOptions, users: MembershipUsers) {
     const state = index.state;
@@ -67,10 +76,12 @@ export class HostCompiler {
       this.sysctls.setEndpoint(state, undefined, ep);
     }
     this.routes.setBlocks(ownedBlocks(state, host));
-    this.bird = compileBird(state, host);
+    this.anycast = announcedAddresses(index, host);
+    this.bird = compileBird(state, host, this.anycast);
     this.maps = this.mapObjects();
     this.mapsVersion = this.chains.maps.version;
     this.chains.takeRewrites();
+    this.section = compileSection(index, host);
     this.nftables = this.document();
   }
 
@@ -88,6 +99,11 @@ export class HostCompiler {
     const dirty = this.dirtyEndpoints(prev, next, d);
     const routesBefore = this.routes.routes();
     const sysctlsBefore = this.sysctls.sysctls();
+    if (prev.services !== next.services && ([4, 6] as const).some((f) => hasServices(prev, f) !== hasServices(next, f))) {
+      // Every endpoint's share of the host-wide settings may have changed: count them again.
+      this.sysctls = new HostSysctls(this.host);
+      for (const ep of this.local.values()) this.sysctls.setEndpoint(next, undefined, ep);
+    }
     for (const key of [...dirty].sort()) {
       const model = next.endpoints.get(key);
       const mine = model?.host === this.host ? model : undefined;
@@ -100,11 +116,21 @@ export class HostCompiler {
       this.chains.setEndpoint(next, key, mine, delta);
     }
     for (const name of [...this.dirtyShared(d)].sort()) this.chains.rebuildShared(next, name, delta);
+    let sectionMoved = false;
+    if (!isEmptySection(this.section) || dirty.size > 0 || prev.services !== next.services || prev.hostEndpoints !== next.hostEndpoints ||
+      prev.felixConfig !== next.felixConfig) {
+      const section = compileSection(this.index, this.host);
+      sectionMoved = sectionDelta(this.section, section, delta);
+      this.section = section;
+    }
+    const anycast = sectionMoved || prev.services !== next.services ? announcedAddresses(this.index, this.host) : this.anycast;
+    const anycastMoved = !jsonEqual(anycast, this.anycast);
+    this.anycast = anycast;
     if (prev.blockAffinities.get(this.host) !== next.blockAffinities.get(this.host)) this.routes.setBlocks(ownedBlocks(next, this.host));
     if (this.routes.routes() !== routesBefore && !jsonEqual(this.routes.routes(), routesBefore)) delta.changed({ routes: true });
     if (this.sysctls.sysctls() !== sysctlsBefore && !jsonEqual(this.sysctls.sysctls(), sysctlsBefore)) delta.changed({ sysctls: true });
-    if (birdInputs(prev).some((x, i) => x !== birdInputs(next)[i])) {
-      const bird = compileBird(next, this.host);
+    if (anycastMoved || birdInputs(prev).some((x, i) => x !== birdInputs(next)[i])) {
+      const bird = compileBird(next, this.host, this.anycast);
       if (bird !== this.bird) delta.changed({ bird: true });
       this.bird = bird;
     }
@@ -117,7 +143,7 @@ export class HostCompiler {
     const rewrites = this.chains.takeRewrites();
     const structural = reordered || result.chains.added.size + result.chains.removed.size + result.sets.added.size + result.sets.removed.size +
       result.maps.size > 0;
-    if (structural) this.nftables = this.document();
+    if (structural || sectionMoved) this.nftables = this.document();
     else if (result.sets.elements.size + rewrites.size > 0) this.nftables = this.patched(result.sets.elements.keys(), rewrites);
     return { snapshot: this.snapshot(), delta: result };
   }
@@ -208,6 +234,7 @@ export class HostCompiler {
     for (const n of sets) out[i++] = this.sets.object(n);
     for (const m of MAP_NAMES) out[i++] = this.maps[m];
     for (const c of chains) for (const r of c.rules) out[i++] = r;
+    for (const o of sectionObjects(this.section)) out.push(o);
     return { nftables: out };
   }
 }

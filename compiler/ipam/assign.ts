@@ -8,10 +8,13 @@
 //   3. else it borrows the lowest free address of another host's block (or a
 //      block whose host is gone); the borrower then routes that address alone;
 //   4. else the request is refused: the event is rejected with the reason.
-// A usable pool is enabled, of the family, and named by the request when it
-// names pools. Addresses the endpoint already holds are kept when they still
-// fit the request and the host is the same: a label change never renumbers a
-// workload. Updating ipOwners and the endpoint itself is the caller's job.
+// A usable pool is enabled, of the family, allows Workload (a Service-only
+// pool holds service addresses, never endpoints'), and is named by the
+// request when it names pools. Addresses of anycast services are never
+// handed out, even inside a pool that allows both uses. Addresses the
+// endpoint already holds are kept when they still fit the request and the
+// host is the same: a label change never renumbers a workload. Updating
+// ipOwners and the endpoint itself is the caller's job.
 import * as E from 'fp-ts/Either';
 import { ClusterState } from '../fold/state';
 import { PoolModel } from '../model/types';
@@ -45,7 +48,7 @@ const FAMILIES: readonly Family[] = [4, 6];
 const lowestFree = (state: ClusterState, block: Cidr, allocated: string): { ip: Ip; index: number } | undefined => {
   for (let i = allocated.indexOf('0'); i >= 0; i = allocated.indexOf('0', i + 1)) {
     const ip = addressAt(block, i);
-    if (!state.ipOwners.has(ip) && !state.allocations.has(ip)) return { ip, index: i };
+    if (!state.ipOwners.has(ip) && !state.allocations.has(ip) && !state.serviceAddresses.has(ip)) return { ip, index: i };
   }
   return undefined;
 };
@@ -104,11 +107,20 @@ const allocateOne = (state: ClusterState, args: AssignArgs, f: Family, pools: re
   return E.right({ ...allocate(state, found, args.endpoint), ip: found.ip });
 };
 
-/** Enabled pools of the family that the request allows, lowest CIDR first. */
+/** Enabled pools for workloads of the family that the request allows, lowest CIDR first. */
 const usablePools = (state: ClusterState, f: Family, request: IpamRequest): PoolModel[] =>
   [...state.pools.values()]
-    .filter((p) => !p.disabled && familyOf(p.cidr) === f && (request.pools === undefined || request.pools.includes(p.name)))
+    .filter((p) => !p.disabled && p.allowedUses.includes('Workload') && familyOf(p.cidr) === f && (request.pools === undefined || request.pools.includes(p.name)))
     .sort((a, b) => compareCidr(a.cidr, b.cidr));
+
+/** A note for the refusal when pools that would otherwise be usable allow only Service. */
+const serviceOnlyNote = (state: ClusterState, request: IpamRequest, f?: Family): string => {
+  const names = [...state.pools.values()]
+    .filter((p) => !p.disabled && !p.allowedUses.includes('Workload') && (f === undefined || familyOf(p.cidr) === f) && (request.pools === undefined || request.pools.includes(p.name)))
+    .map((p) => p.name)
+    .sort();
+  return names.length === 0 ? '' : ` (${names.join(', ')} allow${names.length === 1 ? 's' : ''} only Service)`;
+};
 
 export const assignAddresses = (state: ClusterState, args: AssignArgs): E.Either<string, Assigned> => {
   const { request } = args;
@@ -120,7 +132,7 @@ export const assignAddresses = (state: ClusterState, args: AssignArgs): E.Either
   const wanted = request.families
     ?? FAMILIES.filter((f) => usablePools(state, f, request).length > 0 || (sameHost && held.some((ip) => familyOf(ip) === f)));
   if (wanted.length === 0)
-    return E.left(request.pools === undefined ? 'no enabled IP pool to assign an address from' : `no enabled IP pool among ${request.pools.join(', ')}`);
+    return E.left(`${request.pools === undefined ? 'no enabled IP pool to assign an address from' : `no enabled IP pool among ${request.pools.join(', ')}`}${serviceOnlyNote(state, request)}`);
   const fits = (ip: Ip): boolean => {
     const pool = state.blocks.get(state.allocations.get(ip)!.block)!.pool;
     return sameHost && wanted.includes(familyOf(ip)) && (request.pools === undefined || request.pools.includes(pool));
@@ -133,7 +145,7 @@ export const assignAddresses = (state: ClusterState, args: AssignArgs): E.Either
     if (kept.some((ip) => familyOf(ip) === f)) continue;
     const pools = usablePools(step.state, f, request);
     if (pools.length === 0)
-      return E.left(`no enabled IPv${f} pool${request.pools === undefined ? '' : ` among ${request.pools.join(', ')}`} to assign an address from`);
+      return E.left(`no enabled IPv${f} pool${request.pools === undefined ? '' : ` among ${request.pools.join(', ')}`} to assign an address from${serviceOnlyNote(step.state, request, f)}`);
     const one = allocateOne(step.state, args, f, pools);
     if (E.isLeft(one)) return one;
     step = { state: one.right.state, changes: [...step.changes, ...one.right.changes] };

@@ -1,13 +1,13 @@
 // foldnet.io/v1 resources → model, applying Calico's defaults (block size 26
-// or 122, tier `default`, mesh on, ASN 64512, both policy types inferred
-// from the rules present).
+// or 122, pools for workloads, tier `default`, mesh on, ASN 64512, both
+// policy types inferred from the rules present, Felix's failsafe ports).
 import * as E from 'fp-ts/Either';
 import { cidrAddress, cidrLength, familyOf, Ip, maxPrefix } from '../net/ip';
 import * as F from '../resources/foldnet-kinds';
 import { protocolNumber } from '../resources/primitives';
 import {
-  BgpConfigModel, BgpPeerModel, DEFAULT_ASN, DEFAULT_TIER, EndpointModel, HostModel, PolicyModel, PoolModel, ProfileModel,
-  TierModel,
+  BgpConfigModel, BgpPeerModel, DEFAULT_ASN, DEFAULT_FELIX_CONFIG, DEFAULT_TIER, EndpointModel, FailsafePortModel, FelixConfigModel,
+  HostEndpointModel, HostModel, PolicyModel, PoolModel, ProfileModel, ServiceModel, ServicePortModel, TierModel,
 } from './types';
 import { sortIps } from './sort';
 
@@ -25,7 +25,11 @@ export const poolModel = (p: F.IPPool): E.Either<string, PoolModel> => {
   const min = f === 4 ? 20 : 116;
   if (blockSize > maxPrefix(f) || blockSize < min) return E.left(`spec.blockSize: must be ${min}-${maxPrefix(f)} for an IPv${f} pool, got ${blockSize}`);
   if (blockSize < cidrLength(p.spec.cidr)) return E.left(`spec.blockSize: /${blockSize} blocks do not fit in ${p.spec.cidr}`);
-  return E.right({ name: p.metadata.name, cidr: p.spec.cidr, blockSize, disabled: p.spec.disabled ?? false });
+  const uses = p.spec.allowedUses ?? ['Workload'];
+  return E.right({
+    name: p.metadata.name, cidr: p.spec.cidr, blockSize, disabled: p.spec.disabled ?? false,
+    allowedUses: F.POOL_USES.filter((u) => uses.includes(u)),
+  });
 };
 
 export const endpointModel = (w: F.WorkloadEndpoint): E.Either<string, EndpointModel> => {
@@ -103,3 +107,49 @@ export const bgpConfigModel = (c: F.BGPConfiguration | undefined): BgpConfigMode
   meshEnabled: c?.spec.nodeToNodeMeshEnabled ?? true,
   asNumber: c?.spec.asNumber ?? DEFAULT_ASN,
 });
+
+const byProtocolThenPort = (a: { protocol: number; port: number }, b: { protocol: number; port: number }): number =>
+  a.protocol - b.protocol || a.port - b.port;
+
+export const servicePortModel = (p: F.ServicePort): ServicePortModel => ({
+  ...(p.name !== undefined ? { name: p.name } : {}),
+  protocol: protocolNumber(p.protocol ?? 'TCP'),
+  port: p.port,
+  targetPort: p.targetPort ?? { kind: 'number', port: p.port },
+});
+
+/** The codec has refused repeats and empty lists; this only orders. */
+export const anycastServiceModel = (s: F.AnycastService): ServiceModel => ({
+  key: `${s.metadata.namespace}/${s.metadata.name}`,
+  namespace: s.metadata.namespace,
+  name: s.metadata.name,
+  addresses: sortIps(s.spec.addresses),
+  selector: s.spec.selector,
+  ports: s.spec.ports.map(servicePortModel).sort(byProtocolThenPort),
+  origin: 'AnycastService',
+});
+
+export const hostEndpointModel = (h: F.HostEndpoint): HostEndpointModel => ({
+  name: h.metadata.name,
+  host: h.spec.host,
+  interfaceName: h.spec.interfaceName,
+  expectedIPs: sortIps(h.spec.expectedIPs ?? []),
+  labels: h.metadata.labels ?? {},
+  profiles: h.spec.profiles ?? [],
+  ports: (h.spec.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: protocolNumber(p.protocol ?? 'TCP') })),
+});
+
+const failsafe = (given: ReadonlyArray<{ protocol: 'TCP' | 'UDP'; port: number }> | undefined, otherwise: readonly FailsafePortModel[]): readonly FailsafePortModel[] => {
+  if (given === undefined) return otherwise;
+  const unique = new Map(given.map((p) => [`${p.protocol}/${p.port}`, { protocol: protocolNumber(p.protocol), port: p.port }]));
+  return [...unique.values()].sort(byProtocolThenPort);
+};
+
+/** An omitted list keeps Calico's default; an empty one means no failsafe ports. No configuration: the defaults. */
+export const felixConfigModel = (c: F.FelixConfiguration | undefined): FelixConfigModel =>
+  c === undefined
+    ? DEFAULT_FELIX_CONFIG
+    : {
+      failsafeInboundHostPorts: failsafe(c.spec.failsafeInboundHostPorts, DEFAULT_FELIX_CONFIG.failsafeInboundHostPorts),
+      failsafeOutboundHostPorts: failsafe(c.spec.failsafeOutboundHostPorts, DEFAULT_FELIX_CONFIG.failsafeOutboundHostPorts),
+    };

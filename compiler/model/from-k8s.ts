@@ -2,15 +2,18 @@
 // a Pod becomes a workload endpoint (interface `cali` + sha1(ns.name)[:11],
 // profile `kns.<ns>`), a networking.k8s.io NetworkPolicy becomes an allow-only
 // policy `knp.default.<name>` in the default tier, whose isolation then falls
-// out of "applied but undecided → drop".
+// out of "applied but undecided → drop". A ClusterIP or LoadBalancer Service
+// with a selector becomes an anycast service on its cluster IPs and its load
+// balancer's ingress IPs.
 import * as E from 'fp-ts/Either';
 import { sha1Hex } from '../hash/canonical';
 import { Ip, parseIp } from '../net/ip';
 import * as K from '../resources/k8s-kinds';
+import { K8sService, serviceAddressTexts, serviceProblems } from '../resources/k8s-service';
 import { EntityRule, Rule } from '../resources/rule';
 import { PortSpec } from '../resources/primitives';
 import { fromK8sLabelSelector, renderSelector, SelectorSource } from '../selector';
-import { DEFAULT_TIER, EndpointModel, K8S_NAMESPACE_NAME_LABEL, NamespaceModel, PolicyModel } from './types';
+import { DEFAULT_TIER, EndpointModel, K8S_NAMESPACE_NAME_LABEL, NamespaceModel, PolicyModel, ServiceModel, ServicePortModel } from './types';
 import { sortIps } from './sort';
 
 export const K8S_POLICY_ORDER = 1000;
@@ -133,5 +136,39 @@ export const k8sPolicyModel = (p: K.K8sNetworkPolicy): E.Either<string, PolicyMo
     ingress: types.includes('Ingress') ? ingress.right : undefined,
     egress: types.includes('Egress') ? egress.right : undefined,
     origin: 'kubernetes',
+  });
+};
+
+const fieldPath = (path: readonly string[]): string =>
+  path.reduce((out, key) => (/^\d+$/.test(key) ? `${out}[${key}]` : out === '' ? key : `${out}.${key}`), '');
+
+/** Addresses: spec.clusterIPs ∪ spec.clusterIP ∪ status.loadBalancer.ingress[].ip; the selector map as `k == "v" && …`. */
+export const k8sServiceModel = (s: K8sService): E.Either<string, ServiceModel> => {
+  // The codec refuses these already; a stored event decoded by an older build is judged the same way.
+  const problem = serviceProblems(s)[0];
+  if (problem !== undefined) return E.left(`${fieldPath(problem[0])}: ${problem[1]}`);
+  const ns = s.metadata.namespace ?? 'default';
+  const ips: Ip[] = [];
+  for (const a of serviceAddressTexts(s)) {
+    const ip = parseIp(a.text);
+    if (E.isLeft(ip)) return E.left(`${fieldPath(a.path)}: ${ip.left}`);
+    ips.push(ip.right);
+  }
+  const selector = selectorText({ matchLabels: s.spec?.selector }, 'spec.selector');
+  if (E.isLeft(selector)) return selector;
+  const ports = (s.spec?.ports ?? []).map((p): ServicePortModel => ({
+    ...(p.name ? { name: p.name } : {}),
+    protocol: PROTO[p.protocol ?? 'TCP']!,
+    port: p.port,
+    targetPort: p.targetPort ?? { kind: 'number', port: p.port },
+  }));
+  return E.right({
+    key: `${ns}/${s.metadata.name}`,
+    namespace: ns,
+    name: s.metadata.name,
+    addresses: sortIps(ips),
+    selector: selector.right,
+    ports: ports.sort((a, b) => a.protocol - b.protocol || a.port - b.port),
+    origin: 'Service',
   });
 };

@@ -68,6 +68,8 @@ export interface PoolModel {
   readonly cidr: Cidr;
   readonly blockSize: number;
   readonly disabled: boolean;
+  /** What its addresses may be, in this order: `Workload` (IPAM hands them to endpoints), `Service` (anycast service addresses). Never empty. */
+  readonly allowedUses: readonly ('Workload' | 'Service')[];
 }
 
 export interface BgpPeerModel {
@@ -88,6 +90,67 @@ export interface NamespaceModel {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
 }
+
+/** One port of an anycast service: what clients connect to, and where the backend listens. */
+export interface ServicePortModel {
+  /** The port's name (Kubernetes' `ports[].name`), when given. */
+  readonly name?: string;
+  /** IP protocol number (TCP 6, UDP 17, SCTP 132). */
+  readonly protocol: number;
+  readonly port: number;
+  /** A number, or a named port each backend resolves for itself (same protocol). */
+  readonly targetPort: { readonly kind: 'number'; readonly port: number } | { readonly kind: 'name'; readonly name: string };
+}
+
+/** An address announced by every host that has a backend of it, DNATed there to its local backends. */
+export interface ServiceModel {
+  /** `ns/name`. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Host addresses (/32, /128), sorted, IPv4 first; at least one. */
+  readonly addresses: readonly Ip[];
+  /** Canonical selector text over endpoints of the service's namespace. */
+  readonly selector: string;
+  /** Sorted by protocol, then port. */
+  readonly ports: readonly ServicePortModel[];
+  readonly origin: 'AnycastService' | 'Service';
+}
+
+/** A host's own interface (or all of them, `*`) whose traffic to and from the host is policed. */
+export interface HostEndpointModel {
+  readonly name: string;
+  readonly host: string;
+  /** An interface name, or `*` for every interface of the host. */
+  readonly interfaceName: string;
+  /** Sorted, IPv4 first. */
+  readonly expectedIPs: readonly Ip[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly profiles: readonly string[];
+  readonly ports: readonly NamedPortModel[];
+}
+
+export interface FailsafePortModel {
+  /** IP protocol number: TCP 6 or UDP 17. */
+  readonly protocol: number;
+  readonly port: number;
+}
+
+/** Failsafe ports that no host-endpoint policy can close (Calico's FelixConfiguration fields of the same names). */
+export interface FelixConfigModel {
+  /** Sorted by protocol, then port. */
+  readonly failsafeInboundHostPorts: readonly FailsafePortModel[];
+  readonly failsafeOutboundHostPorts: readonly FailsafePortModel[];
+}
+
+const TCP = 6;
+const UDP = 17;
+const tcpFailsafe = [22, 179, 2379, 2380, 6443].map((port) => ({ protocol: TCP, port }));
+/** Calico's defaults: in, TCP 22 (ssh), 179 (BGP), 2379/2380 (etcd), 6443 (kube-apiserver) and UDP 68 (DHCP client); out, the same TCP ports and UDP 53 (DNS), 67 (DHCP server). */
+export const DEFAULT_FELIX_CONFIG: FelixConfigModel = {
+  failsafeInboundHostPorts: [...tcpFailsafe, { protocol: UDP, port: 68 }],
+  failsafeOutboundHostPorts: [...tcpFailsafe, { protocol: UDP, port: 53 }, { protocol: UDP, port: 67 }],
+};
 
 export const DEFAULT_TIER = 'default';
 export const DEFAULT_ASN = 64512;

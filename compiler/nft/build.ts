@@ -7,7 +7,7 @@
 // marks and masks as unsigned 32-bit numbers.
 import type {
   NftChain, NftCommand, NftDocument, NftElem, NftHook, NftLeft, NftMapElem, NftOp, NftRight, NftRule,
-  NftScalar, NftSetType, NftStatement, NftVerdict,
+  NftScalar, NftSetType, NftStatement, NftVerdict, NftVmapKey,
 } from './schema';
 import { Cidr, cidrAddress, cidrLength, familyOf, maxPrefix } from '../net/ip';
 
@@ -45,9 +45,14 @@ export const cont: NftVerdict = { continue: null };
 export const jump = (target: string): NftVerdict => ({ jump: { target } });
 export const goTo = (target: string): NftVerdict => ({ goto: { target } });
 
-export const vmap = (key: NftLeft, data: string | ReadonlyArray<NftMapElem>): NftStatement => ({
+/** `numgen random mod N [offset K]`, a vmap key for load spreading (use an anonymous map with keys K..K+N-1). */
+export const numgen = (mod: number, offset?: number): NftVmapKey => ({ numgen: { mode: 'random', mod, ...(offset !== undefined ? { offset } : {}) } });
+
+export const vmap = (key: NftVmapKey, data: string | ReadonlyArray<NftMapElem>): NftStatement => ({
   vmap: { key, data: typeof data === 'string' ? data : { set: [...data] } },
 });
+/** `dnat ip to ADDR[:PORT]` (or ip6): only under nat base chains on prerouting or output; a port needs an earlier tcp/udp/sctp match. */
+export const dnat = (family: 'ip' | 'ip6', addr: string, port?: number): NftStatement => ({ dnat: { family, addr, ...(port !== undefined ? { port } : {}) } });
 export const log = (prefixText?: string): NftStatement => ({ log: prefixText === undefined ? null : { prefix: prefixText } });
 export const counter = (): NftStatement => ({ counter: null });
 

@@ -10,12 +10,13 @@
 //   dependency), unless a non-match statement stands between them; a `th`
 //   port after `meta l4proto tcp|udp|sctp` lists as that protocol's port;
 // - `K >= a` directly followed by `K <= b` becomes the range `K a-b`;
+// - numgen lists its offset (0 too); dnat addresses in nft's spelling;
 // - `==` (or `!=`) value matches on sport and dport (type and code) in one
 //   run of matches are merged into one load and list together, in header
 //   order, where the lower field stood.
 // It assumes a checked rule (check.ts) and leaves meaning to interpret.ts.
 import * as E from 'fp-ts/Either';
-import type { NftElem, NftLeft, NftMatch, NftRight, NftScalar, NftStatement } from './schema';
+import type { NftDnat, NftElem, NftLeft, NftMatch, NftRight, NftScalar, NftStatement, NftVmapKey } from './schema';
 import { Datatype, Interval, formatInterval, formatRuleElem, formatValue, isBitmask, leftDatatype, parseElem, parseValue } from './datatype';
 import { compareIntervals, mergeIntervals } from './intervals';
 
@@ -54,6 +55,17 @@ const canonicalMatch = (m: NftMatch): NftMatch => {
   return { op, left: m.left, right };
 };
 
+/** nft lists numgen's offset even when it is 0, in this key order. */
+const canonicalKey = (k: NftVmapKey): NftVmapKey =>
+  'numgen' in k ? { numgen: { mode: k.numgen.mode, mod: k.numgen.mod, offset: k.numgen.offset ?? 0 } } : k;
+
+/** The address as nft prints it (lower case, IPv6 compressed), keys in listing order. */
+const canonicalDnat = (d: NftDnat): NftDnat => {
+  const dt = d.family === 'ip' ? 'ipv4_addr' : 'ipv6_addr';
+  const addr = parsedOr(E.map((p: Interval) => String(formatValue(dt, p.lo)))(parseValue(dt, d.addr)), d.addr);
+  return { family: d.family, addr, ...(d.port !== undefined ? { port: d.port } : {}) };
+};
+
 const canonicalStatement = (s: NftStatement): NftStatement => {
   if ('match' in s) return { match: canonicalMatch(s.match) };
   if ('counter' in s) return { counter: null };
@@ -63,13 +75,14 @@ const canonicalStatement = (s: NftStatement): NftStatement => {
     if (prefix === undefined && level === undefined) return { log: null };
     return { log: { ...(prefix !== undefined ? { prefix } : {}), ...(level !== undefined ? { level } : {}) } };
   }
+  if ('dnat' in s) return { dnat: canonicalDnat(s.dnat) };
   if ('vmap' in s && typeof s.vmap.data !== 'string') {
     const dtE = leftDatatype(s.vmap.key);
     if (E.isLeft(dtE)) return s;
     const dt = dtE.right;
     const keyed = s.vmap.data.set.flatMap(([k, v]) => { const r = parseElem(dt, k); return E.isRight(r) ? [{ iv: r.right, v }] : []; });
     keyed.sort((a, b) => compareIntervals(a.iv, b.iv));
-    return { vmap: { key: s.vmap.key, data: { set: keyed.map(({ iv, v }) => [formatInterval(dt, iv), v]) } } };
+    return { vmap: { key: canonicalKey(s.vmap.key), data: { set: keyed.map(({ iv, v }) => [formatInterval(dt, iv), v]) } } };
   }
   return s;
 };
@@ -88,7 +101,7 @@ const payloadOf = (s: NftStatement): NftLeft | undefined => {
 };
 
 const withProtocol = (s: NftStatement, protocol: 'tcp' | 'udp' | 'sctp'): NftStatement => {
-  const retarget = (l: NftLeft): NftLeft => ('payload' in l ? { payload: { protocol, field: l.payload.field } } : l);
+  const retarget = <L extends NftVmapKey>(l: L): L => ('payload' in l ? ({ payload: { protocol, field: l.payload.field } } as L) : l);
   if ('match' in s) return { match: { ...s.match, left: retarget(s.match.left) } };
   if ('vmap' in s) return { vmap: { ...s.vmap, key: retarget(s.vmap.key) } };
   return s;

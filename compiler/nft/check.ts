@@ -2,9 +2,11 @@
 // values have the datatype their key or set demands, operators suit their
 // operands, nothing follows a verdict, base chains are complete, and the
 // forms nft 1.0.6 accepts but cannot list back are refused. Each problem
-// carries the path of the value. References between objects: ruleset.ts.
+// carries the path of the value. References between objects, and which base
+// chains reach a dnat: ruleset.ts.
 import * as E from 'fp-ts/Either';
 import type { NftChain, NftCommand, NftDocument, NftElem, NftMapElem, NftMatch, NftRule, NftStatement, NftVerdict, NftVmap } from './schema';
+import { checkDnat, checkNumgenKeys } from './check-nat';
 import { Datatype, Interval, ParsedElem, formatInterval, isBitmask, isOrdered, leftDatatype, parseElem, parseValue } from './datatype';
 import { firstOverlap, sameInterval, sortUnique } from './intervals';
 
@@ -80,9 +82,11 @@ const checkMatch = (m: NftMatch, path: string): string[] => {
 const checkVmap = (v: NftVmap, path: string): string[] => {
   const dtE = leftDatatype(v.key);
   if (E.isLeft(dtE)) return [`${path}.key: ${dtE.left}`];
+  if ('numgen' in v.key && typeof v.data === 'string') return [`${path}.data: a numgen vmap takes an anonymous map {"set": [...]} here`];
   if (typeof v.data === 'string') return v.data.startsWith('@') ? [] : [`${path}.data: expected "@mapname" or {"set": [...]}`];
   if (v.data.set.length === 0) return [`${path}.data.set: an anonymous map cannot be empty`];
-  return checkMapElems(dtE.right, v.data.set, { interval: true, anonymous: true }, `${path}.data.set`).problems;
+  const { parsed, problems } = checkMapElems(dtE.right, v.data.set, { interval: true, anonymous: true }, `${path}.data.set`);
+  return 'numgen' in v.key && problems.length === 0 ? checkNumgenKeys(v.key.numgen, parsed.map((p) => p.iv), path) : problems;
 };
 
 /** `th sport X th dport Y` (==, adjacent) is merged by nft 1.0.6 into a raw `@th,0,32` match it cannot list as th. */
@@ -113,6 +117,7 @@ const conflictingProtocols = (rule: NftRule, path: string): string[] => {
   };
   rule.expr.forEach((s, i) => {
     const at = `${path}.expr[${i}]`;
+    if ('dnat' in s) return void claim('network', s.dnat.family, `${at}.dnat.family`);
     const left = 'match' in s ? s.match.left : 'vmap' in s ? s.vmap.key : undefined;
     if (left === undefined) return;
     const r = 'match' in s && s.match.op === '==' ? s.match.right : undefined;
@@ -134,7 +139,8 @@ export const checkRule = (rule: NftRule, path: string): string[] => {
   const problems: string[] = conflictingProtocols(rule, path);
   rule.expr.forEach((s, i) => {
     const at = `${path}.expr[${i}]`;
-    if (i < rule.expr.length - 1 && isTerminal(s)) problems.push(`${at}: nothing may follow a verdict or vmap in a rule`);
+    if (i < rule.expr.length - 1 && isTerminal(s)) problems.push(`${at}: nothing may follow a verdict, vmap or dnat in a rule`);
+    if ('dnat' in s) problems.push(...checkDnat(s.dnat, rule.expr.slice(0, i), `${at}.dnat`));
     if ('match' in s) problems.push(...checkMatch(s.match, `${at}.match`));
     if ('vmap' in s) problems.push(...checkVmap(s.vmap, `${at}.vmap`));
     if (mergedTh(rule.expr[i - 1], s)) problems.push(`${at}: adjacent th sport/dport equality matches are merged by nft into a raw payload match; use tcp/udp/sctp or separate them`);
@@ -147,6 +153,8 @@ export const checkChain = (c: NftChain, path: string): string[] => {
   if (base !== 0 && base !== 3) return [`${path}: a base chain needs type, hook and prio together`];
   if (base === 0 && c.policy !== undefined) return [`${path}.policy: only base chains have a policy`];
   if (c.type === 'nat' && c.hook === 'forward') return [`${path}.hook: nat chains cannot hook forward`];
+  // nat runs after conntrack (priority -200) has seen the packet; the kernel refuses it earlier.
+  if (c.type === 'nat' && c.prio! <= -200) return [`${path}.prio: a nat chain needs a priority above -200 (conntrack), got ${c.prio} (nft: Operation not supported)`];
   return [];
 };
 

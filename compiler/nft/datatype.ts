@@ -6,12 +6,12 @@
 // interval like any other. Symbol tables live in symbols.ts.
 import * as E from 'fp-ts/Either';
 import { bigintToIp, familyOf, ipToBigint, parseIp } from '../net/ip';
-import type { NftElem, NftLeft, NftScalar } from './schema';
+import type { NftElem, NftScalar, NftVmapKey } from './schema';
 import { CT_STATES, ICMPV6_CODES, ICMPV6_TYPES, ICMP_CODES, ICMP_TYPES, INET_PROTOS, NF_PROTOS, SymbolTable, nameOf } from './symbols';
 
 export type Datatype =
   | 'ipv4_addr' | 'ipv6_addr' | 'ifname' | 'inet_service' | 'inet_proto' | 'icmp_type' | 'icmp_code'
-  | 'icmpv6_type' | 'icmpv6_code' | 'ct_state' | 'nf_proto' | 'ip_version' | 'mark';
+  | 'icmpv6_type' | 'icmpv6_code' | 'ct_state' | 'nf_proto' | 'ip_version' | 'mark' | 'integer';
 
 export interface Interval { readonly lo: bigint; readonly hi: bigint }
 /** How an element was written; nft refuses all but `value` in sets without `flags interval`. */
@@ -33,6 +33,8 @@ const INFO: Record<Datatype, Info> = {
   nf_proto: { bits: 8, symbols: NF_PROTOS, ordered: false },
   ip_version: { bits: 4, ordered: true },
   mark: { bits: 32, ordered: true },
+  /** What numgen yields. */
+  integer: { bits: 32, ordered: true },
 };
 
 /** Datatypes whose values compare by order (`<`, ranges) in foldnet's subset. */
@@ -42,7 +44,8 @@ export const isAddress = (dt: Datatype): dt is 'ipv4_addr' | 'ipv6_addr' => dt =
 
 const TRANSPORT = ['tcp', 'udp', 'sctp', 'th'];
 
-export const leftDatatype = (left: NftLeft): E.Either<string, Datatype> => {
+export const leftDatatype = (left: NftVmapKey): E.Either<string, Datatype> => {
+  if ('numgen' in left) return E.right('integer');
   if ('ct' in left) return E.right('ct_state');
   if ('&' in left) return E.right('mark');
   if ('meta' in left) {

@@ -5,8 +5,8 @@
 // a message when the subset cannot say what the kernel would read. The run
 // loop (chains, jumps, verdicts) is in interpret.ts.
 import * as E from 'fp-ts/Either';
-import type { NftElem, NftLeft, NftMatch, NftRule, NftStatement, NftVerdict } from './schema';
-import { Datatype, Interval, isBitmask, leftDatatype, parseElem, parseValue } from './datatype';
+import type { NftElem, NftMatch, NftRule, NftStatement, NftVerdict, NftVmapKey } from './schema';
+import { Datatype, Interval, formatValue, isBitmask, leftDatatype, parseElem, parseValue } from './datatype';
 import { IntervalIndex, intervalIndex, mergeIntervals } from './intervals';
 import type { NftRuleset } from './ruleset';
 
@@ -15,18 +15,24 @@ export interface PacketView {
   readonly family: 4 | 6;
   readonly nfproto: bigint;
   readonly saddr: bigint;
-  readonly daddr: bigint;
+  /** dnat rewrites the destination for the base chains that run after it. */
+  daddr: bigint;
   readonly iif: bigint;
   readonly oif: bigint;
   readonly l4: bigint;
   readonly sport: bigint | undefined;
-  readonly dport: bigint | undefined;
+  dport: bigint | undefined;
   readonly icmpType: bigint | undefined;
   readonly icmpCode: bigint | undefined;
   readonly ct: bigint;
   /** The packet mark; mangle statements change it while the packet is evaluated. */
   mark: bigint;
+  /** numgen's draw, chosen by the caller of the run: 0..mod-1, or why the choice is unusable. */
+  readonly numgen: (mod: number) => bigint | string;
 }
+
+/** A dnat that applies to packets of `family` (in an inet table it ignores the other family). */
+export interface Dnat { readonly family: 4 | 6; readonly daddr: bigint; readonly daddrText: string; readonly dport: bigint | undefined }
 
 export type Read = (p: PacketView) => bigint | null | string;
 export type Test = (p: PacketView) => boolean | string;
@@ -36,6 +42,7 @@ export type Step =
   | { readonly k: 'nop' }
   | { readonly k: 'verdict'; readonly v: NftVerdict }
   | { readonly k: 'mark'; readonly set: (mark: bigint) => bigint }
+  | { readonly k: 'dnat'; readonly dnat: Dnat }
   | { readonly k: 'vmap'; readonly read: Read; readonly map: IntervalIndex<NftVerdict> };
 export interface CompiledRule { readonly steps: ReadonlyArray<Step>; readonly comment: string | undefined }
 
@@ -43,7 +50,12 @@ const L4: Record<string, bigint> = { tcp: 6n, udp: 17n, sctp: 132n };
 
 const portOf = (p: PacketView, field: string): bigint | undefined => (field === 'sport' ? p.sport : p.dport);
 
-export const compileRead = (left: NftLeft): Read => {
+export const compileRead = (left: NftVmapKey): Read => {
+  if ('numgen' in left) {
+    const { mod, offset } = left.numgen;
+    const base = BigInt(offset ?? 0);
+    return (p) => { const n = p.numgen(mod); return typeof n === 'string' ? n : n + base; };
+  }
   if ('ct' in left) return (p) => p.ct;
   if ('&' in left) {
     const mask = BigInt(left['&'][1]);
@@ -134,6 +146,13 @@ const compileStatement = (rs: NftRuleset, s: NftStatement): E.Either<string, Ste
   if ('match' in s) return E.map((test: Test): Step => ({ k: 'match', test }))(compileMatch(rs, s.match));
   if ('log' in s) return E.right({ k: 'log', prefix: s.log?.prefix ?? '' });
   if ('counter' in s) return E.right({ k: 'nop' });
+  if ('dnat' in s) {
+    const dt = s.dnat.family === 'ip' ? 'ipv4_addr' : 'ipv6_addr';
+    return E.map((iv: Interval): Step => ({
+      k: 'dnat',
+      dnat: { family: dt === 'ipv4_addr' ? 4 : 6, daddr: iv.lo, daddrText: String(formatValue(dt, iv.lo)), dport: s.dnat.port === undefined ? undefined : BigInt(s.dnat.port) },
+    }))(parseValue(dt, s.dnat.addr));
+  }
   if ('mangle' in s) {
     const v = s.mangle.value;
     const bits = BigInt(typeof v === 'number' ? v : '|' in v ? v['|'][1] : v['&'][1]);

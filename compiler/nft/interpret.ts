@@ -1,19 +1,25 @@
 // Runs an nftables document on one packet the way the kernel would: the base
 // chains on the packet's hook in priority order (an inet table sees IPv4 and
-// IPv6 alike), rules in order, jump / goto / return / vmap with the kernel's
-// call stack, `log` and `counter` that go on, and the policy at the end of a
-// base chain. `accept` ends one base chain only; later base chains on the same
-// hook still run; `drop` is final. nat chains see only a connection's first
-// packet (ct state new). The packet mark is state of the run: mangle
-// statements change it and later matches (in any base chain) read it. Rules are compiled once by prepareInterpreter, so
-// running many packets is cheap. Reading JSON and deciding what a packet is
-// are left to callers.
+// IPv6 alike). `accept` ends one base chain only; later base chains on the
+// same hook still run; `drop` is final. nat base chains are not hooks of
+// their own: the kernel's nat core runs them, in their priority order, at its
+// fixed priority (-100 on prerouting and output, 100 on input and
+// postrouting), only for a connection's first packet (ct state new), and
+// stops at the first one that sets up a translation; the packet then has the
+// new destination in every later base chain. The packet mark is state of the
+// run too. numgen draws are the caller's choice (RunOptions), so a caller can
+// enumerate them. Rules are compiled once by prepareInterpreter (one chain's
+// run: interpret-chain.ts). Reading JSON and deciding what a packet is are
+// left to callers.
 import * as E from 'fp-ts/Either';
-import type { NftDocument, NftHook, NftVerdict } from './schema';
-import { foldNftDocument, NftRuleset, RsChain } from './ruleset';
-import { CompiledRule, PacketView, compileRule } from './interpret-compile';
+import type { NftDocument, NftHook } from './schema';
+import { foldNftDocument, NftRuleset } from './ruleset';
+import { PacketView, compileRule } from './interpret-compile';
+import { Chain, DecidedBy, Trace, runBaseChain } from './interpret-chain';
 import { ifnameValue } from './datatype';
 import { parseIp, familyOf, ipToBigint } from '../net/ip';
+
+export type { DecidedBy } from './interpret-chain';
 
 export type CtState = 'new' | 'established' | 'related' | 'invalid';
 
@@ -34,11 +40,6 @@ export interface Packet {
   readonly mark?: number;
 }
 
-export type DecidedBy =
-  | { readonly chain: string; readonly ruleIndex: number; readonly comment?: string }
-  | { readonly chain: string; readonly policy: true }
-  | { readonly hook: NftHook; readonly noBaseChain: true };
-
 export interface Verdict {
   readonly verdict: 'accept' | 'drop';
   /** The decision of the last base chain that ran (the dropping one, if any). */
@@ -53,20 +54,49 @@ export interface Verdict {
    * as a mark and a base chain's policy accepts, this names the deciding rule.
    */
   readonly markedBy?: string;
+  /**
+   * The moduli of the numgen expressions the run consulted, in order (absent
+   * when none), so a caller can rerun with every choice 0..mod-1 (a later
+   * numgen under each choice of an earlier one).
+   */
+  readonly numgenMods?: ReadonlyArray<number>;
+  /** The destination a dnat gave the packet (its connection's), when one did. */
+  readonly translated?: { readonly daddr: string; readonly dport?: number };
+}
+
+export interface RunOptions {
+  /** numgen's draw for a modulus, 0..mod-1; default always 0. */
+  readonly numgen?: (mod: number) => number;
 }
 
 export interface NftInterpreter {
   readonly ruleset: NftRuleset;
-  readonly run: (packet: Packet, hook: NftHook) => E.Either<string, Verdict>;
+  readonly run: (packet: Packet, hook: NftHook, options?: RunOptions) => E.Either<string, Verdict>;
 }
 
-/** The kernel's jump stack depth (NFT_JUMP_STACK_SIZE). */
-const MAX_DEPTH = 16;
 const CT_BITS: Record<CtState, bigint> = { invalid: 1n, established: 2n, related: 4n, new: 8n };
 
-interface Chain { readonly name: string; readonly decl: RsChain['decl']; readonly rules: ReadonlyArray<CompiledRule> }
+/** Where the kernel registers its nat hook (NF_IP_PRI_NAT_DST / _SRC); nat chains never hook forward. */
+const NAT_CORE_PRIO: Record<NftHook, number> = { prerouting: -100, output: -100, input: 100, postrouting: 100, forward: 0 };
 
-const viewOf = (p: Packet): E.Either<string, PacketView> => {
+/** One entry of a hook: a filter base chain, or the nat core with its chains. */
+type Stage = { readonly prio: number; readonly filter: Chain } | { readonly prio: number; readonly nat: ReadonlyArray<Chain> };
+
+const byPrio = (a: Chain, b: Chain): number => a.decl.prio! - b.decl.prio! || (a.name < b.name ? -1 : 1);
+
+/**
+ * Equal priorities run in an order the kernel does not promise (it depends
+ * on registration order); name order, with the nat core first, keeps ours
+ * deterministic.
+ */
+const stagesOf = (hook: NftHook, chains: ReadonlyArray<Chain>): Stage[] => {
+  const nat = chains.filter((c) => c.decl.type === 'nat').sort(byPrio);
+  const stages: Stage[] = chains.filter((c) => c.decl.type !== 'nat').sort(byPrio).map((c) => ({ prio: c.decl.prio!, filter: c }));
+  if (nat.length > 0) stages.push({ prio: NAT_CORE_PRIO[hook], nat });
+  return stages.sort((a, b) => a.prio - b.prio || ('nat' in a ? -1 : 0) - ('nat' in b ? -1 : 0) || ('filter' in a && 'filter' in b ? byPrio(a.filter, b.filter) : 0));
+};
+
+const viewOf = (p: Packet, numgen: PacketView['numgen']): E.Either<string, PacketView> => {
   const addr = (field: 'saddr' | 'daddr'): E.Either<string, bigint> => {
     const ip = parseIp(p[field]);
     if (E.isLeft(ip)) return E.left(`packet ${field}: ${ip.left}`);
@@ -95,69 +125,8 @@ const viewOf = (p: Packet): E.Either<string, PacketView> => {
     icmpCode: opt(p.icmpCode),
     ct: CT_BITS[p.ctState],
     mark: BigInt(p.mark ?? 0),
+    numgen,
   });
-};
-
-type Outcome = { readonly verdict: 'accept' | 'drop'; readonly by: DecidedBy };
-
-interface Trace { readonly logs: string[]; readonly path: string[]; markedBy: string | undefined }
-
-const runBaseChain = (chains: ReadonlyMap<string, Chain>, base: Chain, p: PacketView, trace: Trace): E.Either<string, Outcome> => {
-  const { logs, path } = trace;
-  const stack: Array<{ chain: Chain; next: number }> = [];
-  const policy: Outcome = { verdict: base.decl.policy ?? 'accept', by: { chain: base.name, policy: true } };
-  let chain = base;
-  let i = 0;
-  path.push(base.name);
-  for (;;) {
-    if (i >= chain.rules.length) {
-      const frame = stack.pop();
-      if (frame === undefined) return E.right(policy);
-      ({ chain, next: i } = frame);
-      continue;
-    }
-    const rule = chain.rules[i]!;
-    let verdict: NftVerdict | undefined;
-    for (const step of rule.steps) {
-      if (step.k === 'match') {
-        const ok = step.test(p);
-        if (typeof ok === 'string') return E.left(`${chain.name} rule ${i}: ${ok}`);
-        if (!ok) break;
-      } else if (step.k === 'log') logs.push(step.prefix);
-      else if (step.k === 'mark') {
-        p.mark = step.set(p.mark);
-        trace.markedBy = p.mark === 0n ? undefined : rule.comment ?? `${chain.name} rule ${i}`;
-      }
-      else if (step.k === 'verdict') verdict = step.v;
-      else if (step.k === 'vmap') {
-        const key = step.read(p);
-        if (typeof key === 'string') return E.left(`${chain.name} rule ${i}: ${key}`);
-        verdict = key === null ? undefined : step.map.get(key);
-        break;
-      }
-    }
-    if (verdict === undefined || 'continue' in verdict) {
-      i++;
-      continue;
-    }
-    const by: DecidedBy = rule.comment === undefined ? { chain: chain.name, ruleIndex: i } : { chain: chain.name, ruleIndex: i, comment: rule.comment };
-    if ('accept' in verdict) return E.right({ verdict: 'accept', by });
-    if ('drop' in verdict) return E.right({ verdict: 'drop', by });
-    if ('return' in verdict) {
-      const frame = stack.pop();
-      if (frame === undefined) return E.right(policy);
-      ({ chain, next: i } = frame);
-      continue;
-    }
-    const target = 'jump' in verdict ? verdict.jump.target : verdict.goto.target;
-    if ('jump' in verdict) {
-      if (stack.length >= MAX_DEPTH) return E.left(`jump stack deeper than ${MAX_DEPTH} at ${chain.name} rule ${i}`);
-      stack.push({ chain, next: i + 1 });
-    }
-    chain = chains.get(target)!;
-    i = 0;
-    path.push(target);
-  }
 };
 
 /** Folds and compiles a document once; the result runs any number of packets. */
@@ -173,22 +142,41 @@ export const prepareInterpreter = (doc: NftDocument): E.Either<string, NftInterp
   }
   const byHook = new Map<NftHook, Chain[]>();
   for (const c of chains.values()) if (c.decl.hook !== undefined) byHook.set(c.decl.hook, [...(byHook.get(c.decl.hook) ?? []), c]);
-  // Equal priorities run in an order the kernel does not promise; name order keeps ours deterministic.
-  for (const list of byHook.values()) list.sort((a, b) => a.decl.prio! - b.decl.prio! || (a.name < b.name ? -1 : 1));
-  const run = (packet: Packet, hook: NftHook): E.Either<string, Verdict> => {
-    const view = viewOf(packet);
+  const stages = new Map([...byHook].map(([hook, list]) => [hook, stagesOf(hook, list)]));
+  const run = (packet: Packet, hook: NftHook, options: RunOptions = {}): E.Either<string, Verdict> => {
+    const mods: number[] = [];
+    const choose = options.numgen ?? (() => 0);
+    const view = viewOf(packet, (mod) => {
+      mods.push(mod);
+      const n = choose(mod);
+      return Number.isSafeInteger(n) && n >= 0 && n < mod ? BigInt(n) : `numgen choice ${n} for mod ${mod} is not an integer 0-${mod - 1}`;
+    });
     if (E.isLeft(view)) return view;
+    const p = view.right;
     const trace: Trace = { logs: [], path: [], markedBy: undefined };
+    let translated: Verdict['translated'];
     const result = (verdict: 'accept' | 'drop', decidedBy: DecidedBy): Verdict => ({
-      verdict, decidedBy, logs: trace.logs, path: trace.path, ...(trace.markedBy !== undefined ? { markedBy: trace.markedBy } : {}),
+      verdict, decidedBy, logs: trace.logs, path: trace.path,
+      ...(trace.markedBy !== undefined ? { markedBy: trace.markedBy } : {}),
+      ...(mods.length > 0 ? { numgenMods: mods } : {}),
+      ...(translated !== undefined ? { translated } : {}),
     });
     let by: DecidedBy = { hook, noBaseChain: true };
-    for (const base of byHook.get(hook) ?? []) {
-      if (base.decl.type === 'nat' && packet.ctState !== 'new') continue;
-      const out = runBaseChain(chains, base, view.right, trace);
-      if (E.isLeft(out)) return out;
-      by = out.right.by;
-      if (out.right.verdict === 'drop') return E.right(result('drop', by));
+    for (const stage of stages.get(hook) ?? []) {
+      if ('nat' in stage && packet.ctState !== 'new') continue;
+      for (const base of 'nat' in stage ? stage.nat : [stage.filter]) {
+        const out = runBaseChain(chains, base, p, trace);
+        if (E.isLeft(out)) return out;
+        by = out.right.by;
+        if (out.right.verdict === 'drop') return E.right(result('drop', by));
+        const dnat = out.right.dnat;
+        if (dnat !== undefined) {
+          p.daddr = dnat.daddr;
+          if (dnat.dport !== undefined) p.dport = dnat.dport;
+          translated = { daddr: dnat.daddrText, ...(dnat.dport !== undefined ? { dport: Number(dnat.dport) } : {}) };
+          break;
+        }
+      }
     }
     return E.right(result('accept', by));
   };
@@ -196,5 +184,5 @@ export const prepareInterpreter = (doc: NftDocument): E.Either<string, NftInterp
 };
 
 /** One packet through a document; prefer prepareInterpreter for many packets. */
-export const interpret = (doc: NftDocument, packet: Packet, hook: NftHook): E.Either<string, Verdict> =>
-  E.chain((i: NftInterpreter) => i.run(packet, hook))(prepareInterpreter(doc));
+export const interpret = (doc: NftDocument, packet: Packet, hook: NftHook, options?: RunOptions): E.Either<string, Verdict> =>
+  E.chain((i: NftInterpreter) => i.run(packet, hook, options))(prepareInterpreter(doc));

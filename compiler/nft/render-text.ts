@@ -4,15 +4,17 @@
 //   table inet foldnet {
 //       set NAME { type T; flags interval; elements = { ... } }
 //       map NAME { type T : verdict; elements = { K : VERDICT, ... } }
-//       chain NAME { type filter hook H priority P; policy accept; RULE... }
+//       chain NAME { type filter|nat hook H priority P; policy accept; RULE... }
 //   }
 // followed by `add element` / `add rule` lines for what the block cannot hold;
 // a transaction with add / flush / delete wrappers becomes one command per
 // line (`add rule inet foldnet C ...`, `flush set inet foldnet S`, ...). Set
 // comments become `#` comments: nft 1.0.6 drops them when loading JSON, and
-// both loads must agree. Names, comments and values are assumed checked.
+// both loads must agree. Statements as nft(8) writes them, e.g.
+// `numgen random mod 3 vmap { 0 : goto a, 1 : goto b }`, `dnat ip to 10.0.0.5:8080`,
+// `dnat ip6 to [fd00::5]:8080`. Names, comments and values are assumed checked.
 import * as E from 'fp-ts/Either';
-import type { NftChain, NftCommand, NftDocument, NftElem, NftLeft, NftMap, NftMapElem, NftMatch, NftRule, NftScalar, NftSet, NftSetType, NftStatement, NftVerdict } from './schema';
+import type { NftChain, NftCommand, NftDnat, NftDocument, NftElem, NftMap, NftMapElem, NftMatch, NftRule, NftScalar, NftSet, NftSetType, NftStatement, NftVerdict, NftVmapKey } from './schema';
 import { Datatype, isBitmask, leftDatatype } from './datatype';
 
 const quoteIfName = (dt: Datatype | undefined, v: NftScalar): string => {
@@ -33,8 +35,9 @@ export const verdictText = (v: NftVerdict): string =>
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
 
-const leftText = (l: NftLeft): string =>
-  'payload' in l ? `${l.payload.protocol} ${l.payload.field}` : 'ct' in l ? 'ct state' : '&' in l ? `meta mark & ${hex(l['&'][1])}`
+const leftText = (l: NftVmapKey): string =>
+  'numgen' in l ? `numgen ${l.numgen.mode} mod ${l.numgen.mod}${(l.numgen.offset ?? 0) !== 0 ? ` offset ${l.numgen.offset}` : ''}`
+    : 'payload' in l ? `${l.payload.protocol} ${l.payload.field}` : 'ct' in l ? 'ct state' : '&' in l ? `meta mark & ${hex(l['&'][1])}`
     : l.meta.key.endsWith('ifname') ? l.meta.key : `meta ${l.meta.key}`;
 
 const braces = (items: ReadonlyArray<string>): string => `{ ${items.join(', ')} }`;
@@ -57,8 +60,13 @@ const matchText = (m: NftMatch): string => {
 
 const mapElemText = (dt: Datatype | undefined, [k, v]: NftMapElem): string => `${elemText(dt, k)} : ${verdictText(v)}`;
 
+/** An IPv6 address with a port needs brackets, or the port would read as more address. */
+const dnatText = (d: NftDnat): string =>
+  `dnat ${d.family} to ${d.port === undefined ? d.addr : d.family === 'ip6' ? `[${d.addr}]:${d.port}` : `${d.addr}:${d.port}`}`;
+
 export const statementText = (s: NftStatement): string => {
   if ('match' in s) return matchText(s.match);
+  if ('dnat' in s) return dnatText(s.dnat);
   if ('vmap' in s) {
     const dtE = leftDatatype(s.vmap.key);
     const dt = E.isRight(dtE) ? dtE.right : undefined;

@@ -2,14 +2,16 @@
 // leaves in the kernel, folded in order from a starting state: one table, its
 // chains with their rules, its sets and verdict maps with parsed elements.
 // The fold refuses what the kernel would refuse (dangling references, type
-// mismatches, overlapping intervals, jump loops). It does not judge values
-// inside one object (check.ts) nor run anything (interpret.ts).
+// mismatches, overlapping intervals, jump loops, a dnat reached from a base
+// chain other than nat prerouting / output). It does not judge values inside
+// one object (check.ts) nor run anything (interpret.ts).
 import * as E from 'fp-ts/Either';
 import type { NftChain, NftCommand, NftDocument, NftElem, NftMap, NftMapElem, NftObject, NftRule, NftSet, NftVerdict } from './schema';
 import type { ParsedElem } from './datatype';
 import { checkElems, checkMapElems } from './check';
 import { firstOverlap, sameInterval } from './intervals';
 import { MAX_LEVEL, findLoop, findTooDeep, lookupsOf, mapTargets, referenceProblems } from './references';
+import { findMisplacedDnat } from './placement';
 
 export interface RsChain { readonly decl: NftChain; readonly rules: ReadonlyArray<NftRule> }
 export interface RsSet { readonly decl: NftSet; readonly elems: ReadonlyArray<ParsedElem> }
@@ -29,6 +31,8 @@ interface Work {
   chains: Map<string, { decl: NftChain; rules: NftRule[] }>;
   sets: Map<string, { decl: NftSet; elems: ParsedElem[] }>;
   maps: Map<string, { decl: NftMap; elems: RsMapElem[] }>;
+  /** Where each rule of this document was added, for messages about it. */
+  paths: Map<NftRule, string>;
 }
 
 const isInterval = (flags: ReadonlyArray<string> | undefined): boolean => (flags ?? []).includes('interval');
@@ -99,7 +103,7 @@ const applyAdd = (w: Work, o: NftObject, path: string): string[] => {
     const chain = w.chains.get(o.rule.chain);
     if (chain === undefined) return [`${path}.rule.chain: chain ${o.rule.chain} does not exist (yet)`];
     const problems = referenceProblems(w, { rule: o.rule }, `${path}.rule`);
-    if (problems.length === 0) chain.rules.push(o.rule);
+    if (problems.length === 0) (chain.rules.push(o.rule), w.paths.set(o.rule, `${path}.rule`));
     return problems;
   }
   return applyElements(w, o.element.name, o.element.elem, 'add', `${path}.element`);
@@ -204,6 +208,7 @@ export const foldNftDocument = (doc: NftDocument, start: NftRuleset = emptyRules
     chains: new Map([...start.chains].map(([k, c]) => [k, { decl: c.decl, rules: [...c.rules] }])),
     sets: new Map([...start.sets].map(([k, s]) => [k, { decl: s.decl, elems: [...s.elems] }])),
     maps: new Map([...start.maps].map(([k, m]) => [k, { decl: m.decl, elems: [...m.elems] }])),
+    paths: new Map(),
   };
   const problems = doc.nftables.flatMap((cmd, i) => applyCommand(w, cmd, `nftables[${i}]`));
   if (problems.length > 0) return E.left(problems);
@@ -211,6 +216,12 @@ export const foldNftDocument = (doc: NftDocument, start: NftRuleset = emptyRules
   if (loop !== undefined) return E.left([`jump loop: ${loop.join(' -> ')} (nft refuses loops)`]);
   const deep = findTooDeep(w);
   if (deep !== undefined) return E.left([`chains nest ${deep.length - 1} levels below a base chain, the kernel allows ${MAX_LEVEL}: ${deep.join(' -> ')}`]);
+  const dnats = findMisplacedDnat(w).map((m) => {
+    const rule = w.chains.get(m.chain)!.rules[m.ruleIndex]!;
+    const at = w.paths.get(rule) ?? `chain ${m.chain} rule ${m.ruleIndex}`;
+    return `${at}.expr[${m.stmtIndex}].dnat: dnat needs a chain of type nat on hook prerouting or output, but ${m.base.type} chain ${m.base.name} (hook ${m.base.hook}) reaches it: ${m.route.join(' -> ')} (nft: Operation not supported)`;
+  });
+  if (dnats.length > 0) return E.left(dnats);
   return E.right({ table: w.table, chains: w.chains, sets: w.sets, maps: w.maps });
 };
 

@@ -110,7 +110,7 @@ export const Uint32 = refined<number>(
 );
 const markAnd = t.tuple([NftMetaMark, Uint32]);
 
-export const NftLeft = oneKey('match key', {
+const leftCases = {
   payload: closed('payload', {
     protocol: t.keyof({ ip: null, ip6: null, tcp: null, udp: null, sctp: null, th: null, icmp: null, icmpv6: null }),
     field: t.keyof({ saddr: null, daddr: null, sport: null, dport: null, type: null, code: null, version: null }),
@@ -119,8 +119,18 @@ export const NftLeft = oneKey('match key', {
   ct: closed('ct', { key: t.literal('state') }),
   /** `meta mark & MASK`: the packet mark's bits under a mask. */
   '&': markAnd,
-});
+};
+export const NftLeft = oneKey('match key', leftCases);
 export type NftLeft = t.TypeOf<typeof NftLeft>;
+
+/**
+ * `numgen random mod N [offset K]`: a number in K..K+N-1 drawn per packet
+ * (load spreading). Only a vmap key here; nft 1.0.6 lists `offset` always.
+ */
+export const NftNumgen = closed('numgen', { mode: t.literal('random'), mod: Uint32 }, { offset: Uint32 });
+export type NftNumgen = t.TypeOf<typeof NftNumgen>;
+export const NftVmapKey = oneKey('vmap key', { ...leftCases, numgen: NftNumgen });
+export type NftVmapKey = t.TypeOf<typeof NftVmapKey>;
 
 /** Right side of a match: a value, `{range}`, `{prefix}`, `{set: [...]}`, or a flag list (ct state). */
 export const NftAnonSet = closed('anonymous set', { set: t.array(NftElem) });
@@ -145,7 +155,7 @@ export type NftMatch = t.TypeOf<typeof NftMatch>;
 
 export const NftAnonMap = closed('anonymous verdict map', { set: t.array(NftMapElem) });
 export const NftVmap = closed('vmap', {
-  key: NftLeft,
+  key: NftVmapKey,
   data: new t.Type<string | t.TypeOf<typeof NftAnonMap>, unknown, unknown>(
     'vmap data',
     (u): u is string | t.TypeOf<typeof NftAnonMap> => typeof u === 'string' || NftAnonMap.is(u),
@@ -171,8 +181,16 @@ export type NftMangle = t.TypeOf<typeof NftMangle>;
 export const NftLog = closed('log', {}, { prefix: NftLogPrefix, level: t.keyof({ emerg: null, alert: null, crit: null, err: null, warn: null, notice: null, info: null, debug: null }) });
 export const NftCounter = closed('counter', {}, { packets: Integer, bytes: Integer });
 
+/**
+ * `dnat ip to ADDR[:PORT]` / `dnat ip6 to [ADDR]:PORT`: terminal; only under a
+ * nat base chain on prerouting or output (the fold checks where it is reached
+ * from); a port needs an earlier tcp/udp/sctp match in the rule (check.ts).
+ */
+export const NftDnat = closed('dnat', { family: t.keyof({ ip: null, ip6: null }), addr: t.string }, { port: Integer });
+export type NftDnat = t.TypeOf<typeof NftDnat>;
+
 export const NftStatement = oneKey('statement', {
-  match: NftMatch, vmap: NftVmap, log: nullOr(NftLog), counter: nullOr(NftCounter), mangle: NftMangle,
+  match: NftMatch, vmap: NftVmap, log: nullOr(NftLog), counter: nullOr(NftCounter), mangle: NftMangle, dnat: NftDnat,
   accept: t.null, drop: t.null, continue: t.null, return: t.null, jump: target, goto: target,
 });
 export type NftStatement = t.TypeOf<typeof NftStatement>;

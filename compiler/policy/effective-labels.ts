@@ -3,8 +3,10 @@
 // own labels, then the namespace label; a namespace without a Namespace object
 // is labelled with its name only; `kns.<ns>` profiles the cluster does not
 // define are Calico's built-in namespace profiles (allow all, no labels).
+// A host endpoint is labelled the same way, without a namespace label (it has
+// no namespace).
 import { ClusterState } from '../fold/state';
-import { EndpointModel, K8S_NAMESPACE_NAME_LABEL, NAMESPACE_LABEL, ProfileModel } from '../model/types';
+import { EndpointModel, HostEndpointModel, K8S_NAMESPACE_NAME_LABEL, NAMESPACE_LABEL, ProfileModel } from '../model/types';
 import { Labels } from './selector-text';
 
 const NAMESPACE_PROFILE_PREFIX = 'kns.';
@@ -17,10 +19,10 @@ const builtInNamespaceProfile = (name: string): ProfileModel => ({
   egress: [{ action: 'Allow' }],
 });
 
-/** The endpoint's profiles that exist (defined or built in), in the endpoint's order. */
-export const endpointProfiles = (state: ClusterState, ep: EndpointModel): ProfileModel[] => {
+/** The named profiles that exist (defined or built in), in the given order. */
+const profilesNamed = (state: ClusterState, names: readonly string[]): ProfileModel[] => {
   const out: ProfileModel[] = [];
-  for (const name of ep.profiles) {
+  for (const name of names) {
     const defined = state.profiles.get(name);
     if (defined !== undefined) out.push(defined);
     else if (name.startsWith(NAMESPACE_PROFILE_PREFIX) && name.length > NAMESPACE_PROFILE_PREFIX.length)
@@ -28,6 +30,12 @@ export const endpointProfiles = (state: ClusterState, ep: EndpointModel): Profil
   }
   return out;
 };
+
+/** The endpoint's profiles that exist (defined or built in), in the endpoint's order. */
+export const endpointProfiles = (state: ClusterState, ep: EndpointModel): ProfileModel[] => profilesNamed(state, ep.profiles);
+
+/** The host endpoint's profiles that exist (defined or built in), in its order. */
+export const hostEndpointProfiles = (state: ClusterState, hep: HostEndpointModel): ProfileModel[] => profilesNamed(state, hep.profiles);
 
 export const namespaceLabels = (state: ClusterState, namespace: string): Labels =>
   state.namespaces.get(namespace)?.labels ?? { [K8S_NAMESPACE_NAME_LABEL]: namespace };
@@ -37,6 +45,13 @@ export const effectiveLabels = (state: ClusterState, ep: EndpointModel): Labels 
   for (const profile of endpointProfiles(state, ep)) Object.assign(labels, profile.labelsToApply);
   Object.assign(labels, ep.labels);
   labels[NAMESPACE_LABEL] = ep.namespace;
+  return labels;
+};
+
+export const hostEndpointLabels = (state: ClusterState, hep: HostEndpointModel): Labels => {
+  const labels: Record<string, string> = {};
+  for (const profile of hostEndpointProfiles(state, hep)) Object.assign(labels, profile.labelsToApply);
+  Object.assign(labels, hep.labels);
   return labels;
 };
 

@@ -1,6 +1,10 @@
 // Renders the reference evaluator's verdicts as short English lines, for
 // traces, test failures and `foldnet why`. Pure text; deciding is elsewhere.
-import { Decision, HopVerdict, Verdict } from './verdict';
+import { ServicePortModel } from '../model/types';
+import { Decision, HopVerdict, ServiceOutcome, Verdict } from './verdict';
+
+const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
+const protocolName = (p: number): string => PROTOCOL_NAMES[p] ?? `protocol ${p}`;
 
 export const explainDecision = (d: Decision): string => {
   switch (d.kind) {
@@ -16,6 +20,8 @@ export const explainDecision = (d: Decision): string => {
       return 'source and destination are the same endpoint: the packet never leaves the workload: allowed';
     case 'host-to-local-workload':
       return 'a host always reaches its own workloads: allowed';
+    case 'host-to-itself':
+      return 'a host sending to its own address: the packet never leaves the host: allowed';
     case 'endpoint-to-host-default':
       return `workload to its own host: egress allowed, then the endpoint-to-host default: ${d.action}`;
     case 'endpoint-to-host-always-allowed':
@@ -24,6 +30,12 @@ export const explainDecision = (d: Decision): string => {
       return d.state === 'invalid' ? 'conntrack state invalid: drop' : `conntrack state ${d.state}: reply of an allowed connection: allowed`;
     case 'spoofed':
       return `spoofed: came in by ${d.got}, expected ${d.expected}: drop`;
+    case 'failsafe':
+      return `${d.direction}: ${protocolName(d.protocol)} port ${d.port} is a failsafe ${d.direction === 'ingress' ? 'inbound' : 'outbound'} host port: allowed`;
+    case 'no-service-port':
+      return `addressed to service ${d.service}, which has no such port: drop`;
+    case 'no-backends':
+      return `service ${d.service} has no backend for this port and address family: drop`;
   }
 };
 
@@ -31,9 +43,22 @@ export const explainHop = (h: HopVerdict): string =>
   `${h.direction} of ${h.endpoint} on ${h.host || '(no host)'}: ${h.allowed ? 'allowed' : 'dropped'} by ${explainDecision(h.decision)}` +
   (h.logs.length > 0 ? ` [logged: ${h.logs.join('; ')}]` : '');
 
-export const explainVerdict = (v: Verdict): string[] => [
-  `${v.allowed ? 'ALLOWED' : 'DROPPED'}`,
+const explainPort = (p: ServicePortModel): string =>
+  `${protocolName(p.protocol)} ${p.port}${p.name !== undefined ? ` (${p.name})` : ''}`;
+
+/** The path after translation, indented under its outcome line. */
+const explainOutcome = (o: ServiceOutcome): string[] => [
+  `to backend ${o.backend} on ${o.host} (${o.packet.dst} port ${o.packet.dstPort ?? '-'}): ${o.verdict.allowed ? 'allowed' : 'dropped'}`,
+  ...explainPath(o.verdict).map((line) => `  ${line}`),
+];
+
+const explainPath = (v: Verdict): string[] => [
   ...v.hops.map(explainHop),
   ...(v.decision !== undefined ? [explainDecision(v.decision)] : []),
-  ...(v.hops.length === 0 && v.decision === undefined ? ['neither address belongs to an endpoint: foldnet does not police it'] : []),
+  ...(v.service !== undefined ? [`service ${v.service.key} port ${explainPort(v.service.port)}:`, ...v.service.outcomes.flatMap(explainOutcome)] : []),
+  ...(v.hops.length === 0 && v.decision === undefined && v.service === undefined
+    ? ['neither address belongs to an endpoint: foldnet does not police it']
+    : []),
 ];
+
+export const explainVerdict = (v: Verdict): string[] => [`${v.allowed ? 'ALLOWED' : 'DROPPED'}`, ...explainPath(v)];

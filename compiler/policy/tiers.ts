@@ -3,10 +3,12 @@
 // (none = last), then name, then id. The `default` tier always exists. A
 // policy applies when it selects the endpoint (a NetworkPolicy only in its own
 // namespace; a GlobalNetworkPolicy also through its namespaceSelector) and its
-// types include the direction (rules list present, possibly empty).
+// types include the direction (rules list present, possibly empty). Only a
+// GlobalNetworkPolicy without namespaceSelector can apply to a host endpoint
+// (which has no namespace).
 import { ClusterState } from '../fold/state';
-import { DEFAULT_TIER, EndpointModel, PolicyModel } from '../model/types';
-import { effectiveLabels, namespaceLabels } from './effective-labels';
+import { DEFAULT_TIER, EndpointModel, HostEndpointModel, PolicyModel } from '../model/types';
+import { effectiveLabels, hostEndpointLabels, namespaceLabels } from './effective-labels';
 import { selectorTextMatches } from './selector-text';
 import { Direction } from './verdict';
 
@@ -44,3 +46,9 @@ export const policyApplies = (state: ClusterState, policy: PolicyModel, ep: Endp
   if (policy.kind === 'NetworkPolicy') return ep.namespace === policy.namespace;
   return policy.namespaceSelector === undefined || selectorTextMatches(policy.namespaceSelector, namespaceLabels(state, ep.namespace));
 };
+
+export const policyAppliesToHostEndpoint = (state: ClusterState, policy: PolicyModel, hep: HostEndpointModel, direction: Direction): boolean =>
+  policy[direction] !== undefined &&
+  policy.kind === 'GlobalNetworkPolicy' &&
+  policy.namespaceSelector === undefined &&
+  selectorTextMatches(policy.selector, hostEndpointLabels(state, hep));

@@ -2,13 +2,14 @@
 // networking.k8s.io/v1 NetworkPolicy. Only the fields foldnet reads are
 // validated; the rest of an object is kept untouched (it belongs to
 // Kubernetes). NetworkPolicy specs are checked as the API server would.
+// v1 Service has its own file (k8s-service.ts).
 import * as t from 'io-ts';
 import { Cidr } from '../net/codecs';
 import { closed } from './closed';
 import { IntInRange, Labels, listOf, Name, NamespaceName, oneOf, PortSpec } from './primitives';
 
 /** Validates name/namespace/labels; other metadata (uid, managedFields, …) passes through. */
-const k8sMeta = (namespaced: boolean) =>
+export const k8sMeta = (namespaced: boolean) =>
   t.intersection([
     t.type({ name: Name }),
     t.partial(namespaced ? { namespace: NamespaceName, labels: Labels } : { labels: Labels }),

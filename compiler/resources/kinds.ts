@@ -4,10 +4,12 @@
 import * as t from 'io-ts';
 import * as F from './foldnet-kinds';
 import * as K from './k8s-kinds';
+import { K8sService } from './k8s-service';
 
 export type KindId =
   | 'Host' | 'IPPool' | 'WorkloadEndpoint' | 'Profile' | 'Tier' | 'NetworkPolicy' | 'GlobalNetworkPolicy'
-  | 'BGPPeer' | 'BGPConfiguration' | 'Namespace' | 'Pod' | 'K8sNetworkPolicy';
+  | 'BGPPeer' | 'BGPConfiguration' | 'AnycastService' | 'HostEndpoint' | 'FelixConfiguration'
+  | 'Namespace' | 'Pod' | 'K8sNetworkPolicy' | 'Service';
 
 export interface KindInfo {
   readonly id: KindId;
@@ -32,11 +34,15 @@ export const KINDS: readonly KindInfo[] = [
   k('GlobalNetworkPolicy', F.FOLDNET_API, 'GlobalNetworkPolicy', false, F.GlobalNetworkPolicy, ['gnp', 'globalnetworkpolicies']),
   k('BGPPeer', F.FOLDNET_API, 'BGPPeer', false, F.BGPPeer, []),
   k('BGPConfiguration', F.FOLDNET_API, 'BGPConfiguration', false, F.BGPConfiguration, ['bgpconfig', 'bgpconfigurations']),
+  k('AnycastService', F.FOLDNET_API, 'AnycastService', true, F.AnycastService, ['asvc']),
+  k('HostEndpoint', F.FOLDNET_API, 'HostEndpoint', false, F.HostEndpoint, ['hep', 'heps']),
+  k('FelixConfiguration', F.FOLDNET_API, 'FelixConfiguration', false, F.FelixConfiguration, ['felixconfig']),
   k('Namespace', 'v1', 'Namespace', false, K.K8sNamespace, ['ns']),
   k('Pod', 'v1', 'Pod', true, K.K8sPod, ['po']),
   k('K8sNetworkPolicy', 'networking.k8s.io/v1', 'NetworkPolicy', true, K.K8sNetworkPolicy, [
     'networkpolicy.networking.k8s.io', 'networkpolicies.networking.k8s.io', 'knp',
   ]),
+  k('Service', 'v1', 'Service', true, K8sService, ['svc']),
 ];
 
 const BY_ID = new Map(KINDS.map((info) => [info.id, info]));

@@ -189,3 +189,20 @@ export const oneOf = <L extends string>(name: string, values: readonly L[]) =>
   refined<L>(name, (u) =>
     typeof u !== 'string' || !(values as readonly string[]).includes(u) ? `expected one of ${values.join(', ')}, got ${show(u)}` : undefined,
   );
+
+/** A service's target port: a number, or a port name each backend resolves for itself (Kubernetes' IntOrString). */
+export type TargetPort = { readonly kind: 'number'; readonly port: number } | { readonly kind: 'name'; readonly name: string };
+export const TargetPort = new t.Type<TargetPort, number | string, unknown>(
+  'target port',
+  (u): u is TargetPort => typeof u === 'object' && u !== null && 'kind' in u,
+  (u, c) => {
+    const n = typeof u === 'string' && /^\d+$/.test(u) ? Number(u) : u;
+    if (typeof n === 'number') {
+      const problem = portProblem(n);
+      return problem === undefined ? t.success({ kind: 'number', port: n }) : t.failure(u, c, problem);
+    }
+    const problem = portNameProblem(n);
+    return problem === undefined ? t.success({ kind: 'name', name: n as string }) : t.failure(u, c, `expected a port 1-65535 or ${problem.slice('expected '.length)}`);
+  },
+  (p) => (p.kind === 'number' ? p.port : p.name),
+);

@@ -1,5 +1,6 @@
 // The compiler-facing commands: `compile` (a host's datapath snapshot),
-// `trace` (one packet's verdict, hop by hop, with the rule that decided) and
+// `trace` (one packet's verdict, hop by hop, with the rule that decided; to a
+// service, for every backend it can reach) and
 // `reachability` (the allow matrix between all endpoints). Both engines are
 // offered: `reference` evaluates the policy semantics directly, `compiled`
 // runs the emitted nftables through the interpreter; they must agree.
@@ -9,12 +10,13 @@ import { compileHost, snapshotHash } from '../../compiler/compile/host';
 import { decodeNftDocument } from '../../compiler/nft/schema';
 import { renderNftText } from '../../compiler/nft/render-text';
 import { ClusterState } from '../../compiler/fold/state';
-import { familyOf, Ip, parseIp, cidrAddress } from '../../compiler/net/ip';
+import { familyOf, Ip } from '../../compiler/net/ip';
 import { evaluate, MATRIX_SOURCE_PORT } from '../../compiler/policy/reference';
 import { explainVerdict } from '../../compiler/policy/explain';
 import { Packet } from '../../compiler/policy/verdict';
+import { explainCompiled } from './compiled-explain';
+import { parsePort, parseProtocol, resolveAddress } from './incident-points';
 import { CompiledEngine } from '../../compiler/trace/compiled-engine';
-import { protocolNumber, Protocol } from '../../compiler/resources/primitives';
 import { CliError, ExitCode, usageError } from './cli-error';
 import type { CliContext } from './context';
 import { renderTable } from './format-output';
@@ -23,34 +25,6 @@ type Engine = 'compiled' | 'reference';
 const engineOption = () => new Option('--engine <engine>', 'who decides: the emitted nftables (compiled) or the policy semantics (reference)').choices(['compiled', 'reference']).default('compiled');
 const atOption = () => new Option('--at <offset|time>', 'a past point of the log: an offset or an RFC 3339 time');
 
-const parseProtocol = (text: string): number => {
-  const r = Protocol.decode(text);
-  if (E.isLeft(r)) throw usageError(`--protocol: expected TCP, UDP, SCTP, ICMP, ICMPv6 or a number 1-255, got ${JSON.stringify(text)}`);
-  return protocolNumber(r.right);
-};
-
-const parsePort = (flag: string, text: string | undefined): number | undefined => {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw usageError(`${flag}: expected a port 1-65535, got ${JSON.stringify(text)}`);
-  return n;
-};
-
-/** `ns/name` of an endpoint, or an IP address; endpoints answer with their first address of `family` if given. */
-const resolveAddress = (state: ClusterState, flag: string, text: string, family?: 4 | 6): Ip => {
-  const ip = parseIp(text);
-  if (E.isRight(ip)) return ip.right;
-  const ep = state.endpoints.get(text);
-  if (!ep) {
-    const host = state.hosts.get(text);
-    const hostIp = host && (family === 6 ? host.ipv6 ?? host.ipv4 : host.ipv4 ?? host.ipv6);
-    if (hostIp) return cidrAddress(hostIp);
-    throw new CliError(ExitCode.Failed, `${flag}: ${JSON.stringify(text)} is neither an IP address, an endpoint (namespace/name) nor a host`);
-  }
-  const pick = ep.ips.find((a) => family === undefined || familyOf(a) === family) ?? ep.ips[0];
-  if (!pick) throw new CliError(ExitCode.Failed, `${flag}: endpoint ${text} has no IP address`);
-  return pick;
-};
 
 const describeEnd = (state: ClusterState, ip: Ip): string => {
   const key = state.ipOwners.get(ip);
@@ -100,13 +74,14 @@ function registerTrace(program: Command, ctx: CliContext): void {
     .command('trace')
     .description('follow one packet through every host it crosses and say which rule decided (exit 0 allowed, 1 denied)')
     .requiredOption('--from <src>', 'source: namespace/name of an endpoint, a host name, or an IP')
-    .requiredOption('--to <dst>', 'destination: namespace/name of an endpoint, a host name, or an IP')
+    .requiredOption('--to <dst>', 'destination: namespace/name of an endpoint or an anycast service, a host name, or an IP')
     .requiredOption('--protocol <p>', 'TCP, UDP, SCTP, ICMP, ICMPv6 or a number')
     .option('--port <n>', 'destination port (TCP, UDP, SCTP)')
     .option('--source-port <n>', 'source port', String(MATRIX_SOURCE_PORT))
     .option('--icmp-type <n>', 'ICMP type (default: echo request)')
     .option('--icmp-code <n>', 'ICMP code', '0')
     .option('--family <4|6>', 'address family to use for endpoints with both')
+    .option('--host-interface <name>', 'the host interface a packet to (or from) a host enters (leaves) by: picks its host endpoint', 'eth0')
     .addOption(atOption())
     .addOption(engineOption())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -121,7 +96,7 @@ function registerTrace(program: Command, ctx: CliContext): void {
       const icmp = protocol === 1 || protocol === 58;
       if (ported && opts.port === undefined) throw usageError('--port is required for TCP, UDP and SCTP');
       const packet: Packet = {
-        src, dst, protocol,
+        src, dst, protocol, hostInterface: opts.hostInterface!,
         ...(ported ? { srcPort: parsePort('--source-port', opts.sourcePort), dstPort: parsePort('--port', opts.port) } : {}),
         ...(icmp ? { icmpType: Number(opts.icmpType ?? (protocol === 1 ? 8 : 128)), icmpCode: Number(opts.icmpCode ?? 0) } : {}),
       };
@@ -137,14 +112,7 @@ function registerTrace(program: Command, ctx: CliContext): void {
         if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
         allowed = v.right.allowed;
         if (opts.output === 'json') ctx.out(`${JSON.stringify({ engine: 'compiled', packet, ...v.right }, null, 2)}\n`);
-        else {
-          const lines = [head];
-          if (v.right.route !== 'hops') lines.push(`  ${v.right.route === 'same-endpoint' ? 'same endpoint: the packet never leaves the workload' : 'from a host to its own workload: always allowed'}`);
-          for (const h of v.right.hops)
-            lines.push(`  host ${h.host} ${h.hook} ${h.iifname} → ${h.oifname ?? 'local'}: ${h.allowed ? 'accept' : 'drop'} — decided by "${h.decidedBy}"`, `    chains: ${h.path.join(' → ')}`, ...h.logs.map((l) => `    log: ${l}`));
-          lines.push(allowed ? 'ALLOWED' : 'DENIED', '');
-          ctx.out(lines.join('\n'));
-        }
+        else ctx.out([head, ...explainCompiled(v.right, true).map((l) => `  ${l}`), allowed ? 'ALLOWED' : 'DENIED', ''].join('\n'));
       }
       if (!allowed) ctx.setExitCode(ExitCode.Failed);
     });
@@ -156,14 +124,22 @@ function registerReachability(program: Command, ctx: CliContext): void {
     .description('the allow matrix between all workload endpoints (source row → destination column)')
     .requiredOption('--protocol <p>', 'TCP, UDP, SCTP, ICMP, ICMPv6 or a number')
     .option('--port <n>', 'destination port (TCP, UDP, SCTP)')
+    .option('--service <ns/name>', 'instead: from every endpoint to this anycast service, which backends a new connection reaches (yes), is denied at (no), or cannot be sent to (-)')
     .addOption(atOption())
     .addOption(engineOption())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (opts: { protocol: string; port?: string; at?: string; engine: Engine; output: 'table' | 'json' }) => {
+    .action(async (opts: { protocol: string; port?: string; service?: string; at?: string; engine: Engine; output: 'table' | 'json' }) => {
       const { state } = await ctx.loadState(ctx.openLog({ mustExist: true }), opts.at);
       const protocol = parseProtocol(opts.protocol);
       const port = parsePort('--port', opts.port);
       if ([6, 17, 132, 136].includes(protocol) && port === undefined) throw usageError('--port is required for TCP, UDP and SCTP');
+      if (opts.service !== undefined) {
+        const table = serviceReachability(state, opts.service, protocol, port, opts.engine);
+        if (opts.output === 'json') return void ctx.out(`${JSON.stringify(table, null, 2)}\n`);
+        const backends = [...new Set(Object.values(table).flatMap((row) => Object.keys(row)))].sort();
+        const cell = (v: boolean | undefined): string => (v === undefined ? '-' : v ? 'yes' : 'no');
+        return void ctx.out(renderTable(['FROM \\ BACKEND', ...backends], Object.keys(table).map((k) => [k, ...backends.map((b) => cell(table[k]![b]))])));
+      }
       const matrix = reachability(state, protocol, port, opts.engine);
       if (opts.output === 'json') {
         ctx.out(`${JSON.stringify(matrix, null, 2)}\n`);
@@ -199,6 +175,35 @@ export const reachability = (state: ClusterState, protocol: number, port: number
       } else row[b.key] = evaluate(state, packet).allowed;
     }
     out[a.key] = row;
+  }
+  return out;
+};
+
+/**
+ * From every endpoint with an address of the service's family to the service (its first address of that family):
+ * per backend a new connection can be translated to, whether it is allowed. Backends a client cannot reach are absent from its row.
+ */
+export const serviceReachability = (state: ClusterState, key: string, protocol: number, port: number | undefined, engine: Engine): Record<string, Record<string, boolean>> => {
+  const svc = state.services.get(key);
+  if (svc === undefined) throw new CliError(ExitCode.Failed, `--service: no anycast service ${JSON.stringify(key)} (namespace/name) at ${state.offset} events`);
+  const compiled = engine === 'compiled' ? new CompiledEngine(state) : undefined;
+  const out: Record<string, Record<string, boolean>> = {};
+  for (const ep of [...state.endpoints.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+    const src = ep.ips.find((ip) => svc.addresses.some((a) => familyOf(a) === familyOf(ip)));
+    if (src === undefined) continue;
+    const dst = svc.addresses.find((a) => familyOf(a) === familyOf(src))!;
+    const packet: Packet = {
+      src, dst, protocol,
+      ...([6, 17, 132, 136].includes(protocol) ? { srcPort: MATRIX_SOURCE_PORT, dstPort: port ?? 80 } : {}),
+      ...(protocol === 1 ? { icmpType: 8, icmpCode: 0 } : protocol === 58 ? { icmpType: 128, icmpCode: 0 } : {}),
+    };
+    const row: Record<string, boolean> = {};
+    if (compiled) {
+      const v = compiled.verdict(packet);
+      if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
+      for (const o of v.right.service?.outcomes ?? []) row[o.backend] = o.verdict.allowed;
+    } else for (const o of evaluate(state, packet).service?.outcomes ?? []) row[o.backend] = o.verdict.allowed;
+    out[ep.key] = row;
   }
   return out;
 };

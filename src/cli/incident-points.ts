@@ -11,6 +11,7 @@ import { explainVerdict } from '../../compiler/policy/explain';
 import { evaluate, MATRIX_SOURCE_PORT } from '../../compiler/policy/reference';
 import type { Packet } from '../../compiler/policy/verdict';
 import { Protocol, protocolNumber } from '../../compiler/resources/primitives';
+import { explainCompiled } from './compiled-explain';
 import { CompiledEngine } from '../../compiler/trace/compiled-engine';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store';
 import { replayTo } from '../checkpoint/replay';
@@ -95,7 +96,7 @@ export const parsePort = (flag: string, text: string | undefined): number | unde
 
 export const isPorted = (protocol: number): boolean => [6, 17, 132, 136].includes(protocol);
 
-/** `ns/name` of an endpoint, a host name, or an IP, resolved in `state`; endpoints answer with an address of `family` if given. */
+/** `ns/name` of an endpoint or a service, a host name, or an IP, resolved in `state`; endpoints and services answer with an address of `family` if given. */
 export const resolveAddress = (state: ClusterState, flag: string, text: string, family?: 4 | 6): Ip => {
   const ip = parseIp(text);
   if (E.isRight(ip)) return ip.right;
@@ -105,10 +106,12 @@ export const resolveAddress = (state: ClusterState, flag: string, text: string, 
     if (pick === undefined) throw new CliError(ExitCode.Failed, `${flag}: endpoint ${text} has no IP address`);
     return pick;
   }
+  const svc = state.services.get(text);
+  if (svc !== undefined) return svc.addresses.find((a) => family === undefined || familyOf(a) === family) ?? svc.addresses[0]!;
   const host = state.hosts.get(text);
   const hostIp = host && (family === 6 ? host.ipv6 ?? host.ipv4 : host.ipv4 ?? host.ipv6);
   if (hostIp) return cidrAddress(hostIp);
-  throw new CliError(ExitCode.Failed, `${flag}: ${JSON.stringify(text)} is neither an IP address, an endpoint (namespace/name) nor a host at ${pointText(state.offset)}`);
+  throw new CliError(ExitCode.Failed, `${flag}: ${JSON.stringify(text)} is neither an IP address, an endpoint or a service (namespace/name) nor a host at ${pointText(state.offset)}`);
 };
 
 /** The packet a trace sends: a new connection from an ephemeral port, or an echo request. */
@@ -134,15 +137,7 @@ export const judge = (state: ClusterState, packet: Packet, engine: Engine): Judg
   }
   const v = new CompiledEngine(state).verdict(packet);
   if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
-  const because =
-    v.right.route === 'same-endpoint'
-      ? ['same endpoint: the packet never leaves the workload']
-      : v.right.route === 'host-to-local-workload'
-        ? ['from a host to its own workload: always allowed']
-        : v.right.hops.length === 0
-          ? ['neither address belongs to an endpoint: foldnet does not police it']
-          : v.right.hops.map((h) => `host ${h.host} ${h.hook} ${h.iifname} → ${h.oifname ?? 'local'}: ${h.allowed ? 'accept' : 'drop'} — decided by "${h.decidedBy}"`);
-  return { allowed: v.right.allowed, because };
+  return { allowed: v.right.allowed, because: explainCompiled(v.right) };
 };
 
 export const verdictWord = (allowed: boolean): string => (allowed ? 'ALLOWED' : 'DENIED');

@@ -8,6 +8,7 @@ import * as E from 'fp-ts/Either';
 import type { LoggedEvent } from '../../../compiler/events/event';
 import { decodeResource } from '../../../compiler/resources/decode';
 import { clusterDocs } from '../arbitraries/cluster';
+import { conflictDocs } from '../arbitraries/service-conflicts';
 
 type Op = { readonly op: 'put' | 'remove'; readonly list: 0 | 1; readonly index: number };
 
@@ -51,3 +52,8 @@ export const historyEvents = (lists: readonly [object[], object[]], ops: readonl
 export const historyArb: fc.Arbitrary<LoggedEvent[]> = fc
   .tuple(clusterDocs, clusterDocs, fc.array(opArb, { maxLength: 30 }))
   .map(([a, b, ops]) => historyEvents([a as object[], b as object[]], ops));
+
+/** A history of services, endpoints, hosts, pools, host endpoints and Felix configuration that collide (many rejected). */
+export const conflictHistoryArb: fc.Arbitrary<LoggedEvent[]> = fc
+  .tuple(conflictDocs, conflictDocs, fc.array(opArb, { maxLength: 30 }))
+  .map(([a, b, ops]) => historyEvents([a, b], ops));

@@ -53,4 +53,23 @@ describe('log --touching: what changed what applies to an endpoint', () => {
     assert.deepEqual(touching(events, 'ns/other'), [2, 4, 5, 6]);
     foldEvents(events);
   });
+
+  test('an anycast service counts when it picks the endpoint as a backend (before or after); host protection never does', () => {
+    const svc = (selector: string, namespace = 'ns') => ({
+      apiVersion: 'foldnet.io/v1', kind: 'AnycastService', metadata: { namespace, name: 'svc' },
+      spec: { addresses: [namespace === 'ns' ? '10.96.0.1' : '10.96.0.2'], selector, ports: [{ port: 80 }] },
+    });
+    const docs = [
+      wep('ns', 'w', { host: 'h', ips: ['10.0.0.1'], labels: { app: 'x' } }),
+      svc("app == 'x'"),
+      svc("app == 'y'"),
+      svc("app == 'y'", 'other'),
+      svc("app == 'x'", 'other'),
+      { apiVersion: 'foldnet.io/v1', kind: 'HostEndpoint', metadata: { name: 'h-eth0' }, spec: { host: 'h', interfaceName: 'eth0' } },
+      { apiVersion: 'foldnet.io/v1', kind: 'FelixConfiguration', metadata: { name: 'default' }, spec: { failsafeInboundHostPorts: [] } },
+    ];
+    const events = putEvents(docs);
+    assert.deepEqual(touching(events, 'ns/w'), [0, 1, 2]);
+    foldEvents(events);
+  });
 });

@@ -3,13 +3,15 @@
 // by another cluster's version of the same name (new labels, host, ports,
 // selectors, rules), removed and put back, endpoints relabelled, namespaces
 // relabelled, tiers reordered, profiles edited, IP pools put and removed and
-// endpoints given addresses by IPAM. Events the fold rejects stay in the
+// endpoints given addresses by IPAM, anycast services, host endpoints and the
+// failsafe configuration put and removed. Events the fold rejects stay in the
 // history (they must change nothing).
 import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import { LoggedEvent } from '../../../compiler/events/event';
 import { decodeResource } from '../../../compiler/resources/decode';
 import { clusterDocs, HOSTS, NAMESPACES } from '../arbitraries/cluster';
+import { felixDocArb, hostEndpointDocArb, serviceDocArb } from '../arbitraries/services';
 import { TEST_TIME } from '../policy/build-state';
 
 type Doc = Record<string, any>;
@@ -22,7 +24,9 @@ export type Op =
   | { readonly op: 'namespace'; readonly ns: string; readonly env: string | undefined }
   | { readonly op: 'tier'; readonly name: string; readonly order: number | undefined }
   | { readonly op: 'pool'; readonly v6: boolean; readonly remove: boolean }
-  | { readonly op: 'ipam-endpoint'; readonly j: number; readonly host: string; readonly labels: Record<string, string>; readonly remove: boolean };
+  | { readonly op: 'ipam-endpoint'; readonly j: number; readonly host: string; readonly labels: Record<string, string>; readonly remove: boolean }
+  /** An anycast service, host endpoint or failsafe configuration put or removed. */
+  | { readonly op: 'service-or-host'; readonly doc: Doc; readonly remove: boolean };
 
 const labels = fc.record(
   { app: fc.constantFrom('web', 'db', 'api'), tier: fc.constantFrom('fe', 'be'), group: fc.constantFrom('g1', 'g2') },
@@ -42,6 +46,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc
       .record({ j: fc.nat(3), host: fc.constantFrom(...HOSTS.map((h) => h.name)), labels, remove: fc.boolean() })
       .map((r) => ({ op: 'ipam-endpoint' as const, ...r })),
+  },
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({ doc: fc.oneof(serviceDocArb(0), serviceDocArb(1), hostEndpointDocArb(0), hostEndpointDocArb(1), felixDocArb), remove: fc.constantFrom(false, false, true) })
+      .map((r) => ({ op: 'service-or-host' as const, doc: r.doc as Doc, remove: r.remove })),
   },
 );
 
@@ -90,6 +100,9 @@ export const stepsOf = (first: readonly Doc[], other: readonly Doc[], ops: reado
         break;
       case 'ipam-endpoint':
         steps.push({ type: o.remove ? 'remove' : 'put', doc: ipamEndpointDoc(o.j, o.host, o.labels) });
+        break;
+      case 'service-or-host':
+        steps.push({ type: o.remove ? 'remove' : 'put', doc: o.doc });
         break;
     }
   }

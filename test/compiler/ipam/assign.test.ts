@@ -100,6 +100,39 @@ describe('families and requests', () => {
   });
 });
 
+describe('pool uses and service addresses', () => {
+  const usePool = (name: string, cidr: string, allowedUses: string[], blockSize = 30) => ({ ...pool(name, cidr, blockSize), spec: { cidr, blockSize, allowedUses } });
+  const service = (addresses: string[]) => ({
+    apiVersion: 'foldnet.io/v1', kind: 'AnycastService', metadata: { namespace: 'ns', name: 'svc' },
+    spec: { addresses, selector: 'all()', ports: [{ port: 53 }] },
+  });
+
+  test('IPAM never hands out addresses of a pool that allows only Service, even the lowest pool', () => {
+    const r = run([H1, usePool('svcs', '10.0.0.0/28', ['Service']), usePool('pods', '10.1.0.0/28', ['Workload']), wep('a', 'h1')]);
+    assert.deepEqual(ipsOf(r.state, 'a'), ['10.1.0.0']);
+    assert.deepEqual(ownedBlocks(r.state, 'h1'), ['10.1.0.0/30']);
+  });
+
+  test('with only Service pools the request is refused, and the reason says so', () => {
+    const r = run([H1, usePool('svcs', '10.0.0.0/28', ['Service']), wep('a', 'h1'), wep('b', 'h1', { annotations: { 'foldnet.io/ipFamilies': 'IPv4' } })]);
+    assert.equal(rejection(r, 2), 'no enabled IP pool to assign an address from (svcs allows only Service)');
+    assert.equal(rejection(r, 3), 'no enabled IPv4 pool to assign an address from (svcs allows only Service)');
+    assert.equal(r.state.blocks.size, 0);
+  });
+
+  test('a pool for both uses hands out every address except those services announce', () => {
+    const r = run([H1, usePool('both', '10.0.0.0/28', ['Workload', 'Service']), service(['10.0.0.0', '10.0.0.2']), wep('a', 'h1'), wep('b', 'h1'), wep('c', 'h1')]);
+    assert.equal(rejection(r, 2), undefined);
+    assert.deepEqual(['a', 'b', 'c'].map((n) => ipsOf(r.state, n)), [['10.0.0.1'], ['10.0.0.3'], ['10.0.0.4']]);
+  });
+
+  test('a pool that stops allowing Workload keeps its holders\' addresses but hands out no more', () => {
+    const r = run([H1, usePool('p', '10.0.0.0/28', ['Workload']), wep('a', 'h1'), usePool('p', '10.0.0.0/28', ['Service']), wep('a', 'h1', { labels: { x: 'y' } }), wep('b', 'h1')]);
+    assert.deepEqual(ipsOf(r.state, 'a'), ['10.0.0.0']);
+    assert.equal(rejection(r, 5), 'no enabled IP pool to assign an address from (p allows only Service)');
+  });
+});
+
 describe('borrowing and exhaustion', () => {
   test('with its blocks full and no free block left, a host borrows the lowest free address of another host\'s block', () => {
     const small = pool('v4', '10.0.0.0/29', 30); // two blocks

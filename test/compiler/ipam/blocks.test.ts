@@ -35,9 +35,9 @@ test('the address at each index of a block is the canonical text of first + inde
 });
 
 test('a pool is cut into consecutive blocks of its block size', () => {
-  const pool: PoolModel = { name: 'p', cidr: '10.0.0.0/24' as Cidr, blockSize: 26, disabled: false };
+  const pool: PoolModel = { name: 'p', cidr: '10.0.0.0/24' as Cidr, blockSize: 26, disabled: false, allowedUses: ['Workload'] };
   assert.equal(poolBlockCount(pool), 4n);
   assert.deepEqual([0n, 1n, 3n].map((i) => blockAt(pool, i)), ['10.0.0.0/26', '10.0.0.64/26', '10.0.0.192/26']);
-  const v6: PoolModel = { name: 'q', cidr: 'fd00::/120' as Cidr, blockSize: 122, disabled: false };
+  const v6: PoolModel = { name: 'q', cidr: 'fd00::/120' as Cidr, blockSize: 122, disabled: false, allowedUses: ['Workload'] };
   assert.deepEqual([0n, 3n].map((i) => blockAt(v6, i)), ['fd00::/122', 'fd00::c0/122']);
 });

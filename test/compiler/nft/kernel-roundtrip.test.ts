@@ -2,13 +2,13 @@
 // the kernel lists back after loading a document, normalised, equals the
 // document normalised; the text rendering loads into the same ruleset; a
 // transaction folded onto the state predicts the kernel's result; and what
-// the fold refuses, nft refuses too.
+// the fold (or, for nat, the decoder) refuses, nft refuses too.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/Either';
 import { sampleDocument } from './sample-document';
 import { kernelTestsUnavailable, listTable, load, withNetns } from './netns';
-import { decodeNftDocument, NftDocument } from '../../../compiler/nft/schema';
+import { decodeNftDocument, NftDocument, NftStatement } from '../../../compiler/nft/schema';
 import { normaliseDocument, normaliseListing, renderDiffable, rulesetToDocument } from '../../../compiler/nft/normalise';
 import { foldNftDocument } from '../../../compiler/nft/ruleset';
 import { renderNftText } from '../../../compiler/nft/render-text';
@@ -127,12 +127,42 @@ describe('nft kernel round trip', { skip }, () => {
       'a lookup in a set of another type': b.document([...base, b.set('fn-s', 'ipv6_addr', []), b.rule('fn-a', [b.matchEq(b.payload('ip', 'saddr'), '@fn-s'), b.accept])]),
       'deleting an element that is not there': b.document([...base, b.set('fn-s', 'ipv4_addr', ['10.0.0.1']), b.deleteElements('fn-s', ['10.0.0.2'])]),
       'deleting a chain still jumped to': b.document([...base, b.rule('fn-a', [b.jump('fn-b')]), b.deleteChain('fn-b')]),
+      'a dnat reached from a filter base chain': b.document([
+        ...base, b.baseChain('fn-in', { type: 'filter', hook: 'prerouting', prio: 0, policy: 'accept' }),
+        b.rule('fn-a', [b.dnat('ip', '10.0.0.5')]), b.rule('fn-b', [b.vmap(b.numgen(2), [[0, b.goTo('fn-a')], [1, b.accept]])]), b.rule('fn-in', [b.jump('fn-b')]),
+      ]),
+      'a dnat in a nat chain on input': b.document([
+        ...base, b.baseChain('fn-nat-in', { type: 'nat', hook: 'input', prio: 100, policy: 'accept' }), b.rule('fn-a', [b.dnat('ip', '10.0.0.5')]), b.rule('fn-nat-in', [b.goTo('fn-a')]),
+      ]),
     };
     for (const [what, doc] of Object.entries(refused)) {
       const decoded = right(decodeNftDocument(doc));
       assert.ok(E.isLeft(foldNftDocument(decoded)), `fold accepted ${what}`);
       await withNetns((ns) => {
         const r = ns.nftFile(true, JSON.stringify(decoded));
+        assert.notEqual(r.status, 0, `nft accepted ${what}`);
+        assert.doesNotMatch(r.stderr, /Could not open file/, 'the refusal must come from nft, not from reading the file');
+      });
+    }
+  });
+
+  test('what the decoder refuses about nat, nft refuses too', async () => {
+    const l4 = b.matchEq(b.meta('l4proto'), 6);
+    const natIn = (expr: NftStatement[]) => b.document([
+      b.table(), b.baseChain('fn-nat', { type: 'nat', hook: 'prerouting', prio: -100, policy: 'accept' }), b.rule('fn-nat', expr),
+    ]);
+    const refused: Record<string, NftDocument> = {
+      'a nat chain at conntrack priority': b.document([b.table(), b.baseChain('fn-nat', { type: 'nat', hook: 'prerouting', prio: -200, policy: 'accept' })]),
+      'a dnat port without a transport match': natIn([b.dnat('ip', '10.0.0.5', 8080)]),
+      'a dnat port after th dport only': natIn([b.matchEq(b.payload('th', 'dport'), 80), b.dnat('ip', '10.0.0.5', 8080)]),
+      'a dnat ip in a rule matching ip6': natIn([b.matchEq(b.payload('ip6', 'daddr'), 'fd00::1'), l4, b.dnat('ip', '10.0.0.5', 8080)]),
+      'numgen with modulus 0': natIn([b.vmap(b.numgen(0), [[0, b.accept]])]),
+      'a verdict after a dnat': natIn([b.dnat('ip', '10.0.0.5'), b.accept]),
+    };
+    for (const [what, doc] of Object.entries(refused)) {
+      assert.ok(E.isLeft(decodeNftDocument(doc)), `decoder accepted ${what}`);
+      await withNetns((ns) => {
+        const r = ns.nftFile(true, JSON.stringify(doc));
         assert.notEqual(r.status, 0, `nft accepted ${what}`);
         assert.doesNotMatch(r.stderr, /Could not open file/, 'the refusal must come from nft, not from reading the file');
       });

@@ -49,6 +49,12 @@ const seen: Array<[string, NftStatement[], NftStatement[]]> = [
   ['<= then >= stays', [m('<=', p('tcp', 'dport'), 32767), m('>=', p('tcp', 'dport'), 30000), A], [m('<=', p('tcp', 'dport'), 32767), m('>=', p('tcp', 'dport'), 30000), A]],
   ['counter numbers, the default log level and empty logs vanish', [{ counter: { packets: 5, bytes: 7 } }, { log: { prefix: 'a', level: 'warn' } }, { log: {} }, { log: { level: 'info' } }, A],
     [{ counter: null }, { log: { prefix: 'a' } }, { log: null }, { log: { level: 'info' } }, A]],
+  ['numgen lists its offset, 0 too; vmap keys sorted', [{ vmap: { key: { numgen: { mode: 'random', mod: 3 } }, data: { set: [[2, { jump: { target: 'c' } }], [0, { goto: { target: 'a' } }], [1, { goto: { target: 'b' } }]] } } }],
+    [{ vmap: { key: { numgen: { mode: 'random', mod: 3, offset: 0 } }, data: { set: [[0, { goto: { target: 'a' } }], [1, { goto: { target: 'b' } }], [2, { jump: { target: 'c' } }]] } } }]],
+  ['numgen keys stay apart, ranges stay ranges', [{ vmap: { key: { numgen: { mode: 'random', mod: 4, offset: 1 } }, data: { set: [[{ range: [1, 2] }, A], [3, A], [4, A]] } } }],
+    [{ vmap: { key: { numgen: { mode: 'random', mod: 4, offset: 1 } }, data: { set: [[{ range: [1, 2] }, A], [3, A], [4, A]] } } }]],
+  ['dnat addresses in nft spelling; l4proto before dnat stays', [m('==', l4, 'tcp'), { dnat: { family: 'ip6', addr: 'FD00:0::5', port: 8080 } }], [m('==', l4, 6), { dnat: { family: 'ip6', addr: 'fd00::5', port: 8080 } }]],
+  ['nfproto before dnat ip stays (dnat is no dependency)', [m('==', nf, 'ipv4'), { dnat: { family: 'ip', addr: '10.0.0.5' } }], [m('==', nf, 'ipv4'), { dnat: { family: 'ip', addr: '10.0.0.5' } }]],
   ['ct state numbers (nft -n) become names, sorted by bit', [m('in', ct, [4, 2]), m('!=', ct, { set: [8, 1] }), A], [m('in', ct, ['established', 'related']), m('!=', ct, { set: ['invalid', 'new'] }), A]],
 ];
 

@@ -89,6 +89,18 @@ describe('renderNftText', () => {
     assert.equal(statementText({ mangle: { key: { meta: { key: 'mark' } }, value: 42 } }), 'meta mark set 0x0000002a');
   });
 
+  test('nat base chains, numgen vmaps and dnat render as nft lists them', () => {
+    const doc = b.document([b.table(), b.chain('a'), b.baseChain('svc-pre', { type: 'nat', hook: 'prerouting', prio: -100, policy: 'accept' }),
+      b.rule('svc-pre', [b.vmap(b.numgen(3), [[0, b.goTo('a')], [1, b.goTo('b')], [2, b.jump('c')]])])]);
+    assert.match(renderNftText(doc), /\tchain svc-pre \{\n\t\ttype nat hook prerouting priority -100; policy accept;\n\t\tnumgen random mod 3 vmap \{ 0 : goto a, 1 : goto b, 2 : jump c \}\n/);
+    assert.equal(statementText(b.vmap(b.numgen(2, 5), [[5, b.accept], [b.range(6, 6), b.drop]])), 'numgen random mod 2 offset 5 vmap { 5 : accept, 6-6 : drop }');
+    assert.equal(statementText(b.dnat('ip', '10.10.0.5', 8080)), 'dnat ip to 10.10.0.5:8080');
+    assert.equal(statementText(b.dnat('ip6', 'fd00::5', 8080)), 'dnat ip6 to [fd00::5]:8080');
+    assert.equal(statementText(b.dnat('ip', '10.10.0.6')), 'dnat ip to 10.10.0.6');
+    assert.equal(statementText(b.dnat('ip6', 'fd00::6')), 'dnat ip6 to fd00::6');
+    assert.equal(statementText(b.matchEq(b.meta('iifname'), 'lo')), 'iifname "lo"');
+  });
+
   test('interface names are quoted; addresses, ports and symbols are not', () => {
     assert.equal(statementText(b.matchEq(b.meta('oifname'), b.anonSet(['cali1', 'tap0']))), 'oifname { "cali1", "tap0" }');
     assert.equal(statementText(b.matchEq(b.meta('l4proto'), 'tcp')), 'meta l4proto tcp');

@@ -55,6 +55,29 @@ describe('foldNftDocument', () => {
       /^jump loop: fn-a -> fn-b -> fn-a/,
     ));
 
+  const natPre = b.baseChain('fn-nat', { type: 'nat', hook: 'prerouting', prio: -100, policy: 'accept' });
+  const filterIn = b.baseChain('fn-in', { type: 'filter', hook: 'input', prio: 0, policy: 'accept' });
+  const toA = (extra: NftCommand[] = []) => [...base, b.rule('fn-a', [b.matchEq(b.meta('l4proto'), 6), b.dnat('ip', '10.0.0.5', 8080)]), ...extra];
+
+  test('a dnat under nat base chains on prerouting and output, reached through a numgen vmap, folds', () => {
+    ok(toA([natPre, b.baseChain('fn-nat-out', { type: 'nat', hook: 'output', prio: -100, policy: 'accept' }),
+      b.rule('fn-nat', [b.vmap(b.numgen(2), [[0, b.goTo('fn-a')], [1, b.jump('fn-b')]])]), b.rule('fn-nat-out', [b.jump('fn-a')]), b.rule('fn-b', [b.dnat('ip6', 'fd00::5')])]));
+  });
+
+  test('a dnat in a chain no base chain reaches is accepted, as the kernel does', () => void ok(toA([filterIn])));
+
+  test('a dnat reached from a filter base chain is refused, naming the rule and the route', () =>
+    refused(toA([filterIn, b.rule('fn-in', [b.jump('fn-b')]), b.rule('fn-b', [b.vmap(b.meta('iifname'), [['lo', b.goTo('fn-a')]])])]),
+      /^nftables\[3\]\.rule\.expr\[1\]\.dnat: dnat needs a chain of type nat on hook prerouting or output, but filter chain fn-in \(hook input\) reaches it: fn-in -> fn-b -> fn-a \(nft: Operation not supported\)$/));
+
+  test('a dnat in a nat chain on input, or directly in a filter base chain, is refused', () => {
+    refused(toA([b.baseChain('fn-nat-in', { type: 'nat', hook: 'input', prio: 100, policy: 'accept' }), b.rule('fn-nat-in', [b.jump('fn-a')])]), /nat chain fn-nat-in \(hook input\) reaches it: fn-nat-in -> fn-a/);
+    refused([b.table(), filterIn, b.rule('fn-in', [b.dnat('ip', '10.0.0.5')])], /^nftables\[2\]\.rule\.expr\[0\]\.dnat: .*filter chain fn-in \(hook input\) reaches it: fn-in \(/);
+  });
+
+  test('a jump added by a later transaction that makes a dnat reachable from a filter chain is refused', () =>
+    refused([b.add(b.rule('fn-in', [b.jump('fn-a')]))], /^chain fn-a rule 0\.expr\[1\]\.dnat: .*fn-in -> fn-a/, ok(toA([filterIn]))));
+
   test('elements added later join the set; identical re-adds change nothing', () => {
     const rs = ok([...base, b.set('fn-s', 'ipv4_addr', ['10.0.0.1']), b.element('fn-s', ['10.0.0.2', '10.0.0.1']), b.add(b.element('fn-s', ['10.0.0.2']))]);
     assert.deepEqual(elemsOf(rs, 'fn-s'), ['10.0.0.1', '10.0.0.2']);

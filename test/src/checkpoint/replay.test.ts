@@ -191,10 +191,10 @@ const contract = (name: string, make: (dir: string) => CheckpointStore): void =>
         });
         for (const c of cs) assert.equal(await store.write(c), true);
         const refs = await store.list();
-        assert.deepEqual(refs.map((r) => [r.offset, r.version, r.sha256]), [[20, 1, cs[1]!.sha256], [10, 1, cs[0]!.sha256]]);
+        assert.deepEqual(refs.map((r) => [r.offset, r.version, r.sha256]), [[20, CHECKPOINT_VERSION, cs[1]!.sha256], [10, CHECKPOINT_VERSION, cs[0]!.sha256]]);
         assert.ok(refs.every((r) => r.bytes > 0 && r.bytes < cs[0]!.text.length), 'bodies are stored compressed');
         assert.deepEqual((await store.list({ atOrBefore: 15 })).map((r) => r.offset), [10]);
-        assert.deepEqual(await store.list({ version: 2 }), []);
+        assert.deepEqual(await store.list({ version: CHECKPOINT_VERSION + 1 }), []);
         assert.equal((await store.read(refs[0]!))?.text, cs[1]!.text);
         await store.discard(refs[0]!);
         assert.deepEqual((await store.list()).map((r) => r.offset), [10]);
@@ -219,7 +219,7 @@ describe('checkpoint stores', () => {
       const [ref] = await store.list();
       const { writeFileSync } = await import('node:fs');
       const { deflateRawSync } = await import('node:zlib');
-      writeFileSync(join(dir, 'checkpoints', `${String(ref!.offset).padStart(12, '0')}.v1.${ref!.sha256}.ckpt`), deflateRawSync(Buffer.from('{}')));
+      writeFileSync(join(dir, 'checkpoints', `${String(ref!.offset).padStart(12, '0')}.v${CHECKPOINT_VERSION}.${ref!.sha256}.ckpt`), deflateRawSync(Buffer.from('{}')));
       const r = await replayTo(log, 50, { store, write: false });
       assert.equal(r.from, 20);
       assert.equal(stateHash(r.state), fullHash(events));

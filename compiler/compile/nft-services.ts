@@ -1,0 +1,109 @@
+// Anycast services on one host: for every service port with a local backend,
+// a rule in the nat prerouting chain (and in nat output, for the host's own
+// connections) sends new connections to the service address and port to the
+// port's chain, which DNATs to one local backend — chosen by `numgen random`
+// when there are several, so connections spread across them. Conntrack
+// un-NATs the replies. Hosts without a local backend get nothing here (and do
+// not announce the address: bird.ts). Which backends a port has is
+// serviceBackends's answer; the reference evaluator keeps its own copy.
+import type { ClusterIndex } from '../incremental/cluster-index';
+import { byString } from '../model/sort';
+import { EndpointModel, ServiceModel, ServicePortModel } from '../model/types';
+import { compareIp, familyOf, Ip } from '../net/ip';
+import { matches, SelectorSource } from '../selector';
+import * as N from './names';
+import * as X from './nft-expr';
+
+type Family = 4 | 6;
+
+export interface SectionChain {
+  readonly decl: unknown;
+  readonly rules: readonly unknown[];
+}
+
+export interface LocalBackend {
+  readonly endpoint: EndpointModel;
+  readonly address: Ip;
+  readonly targetPort: number;
+}
+
+const PROTOCOL_NAME: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 132: 'sctp' };
+export const serviceProtocolName = (p: number): string => PROTOCOL_NAME[p] ?? String(p);
+
+const FAMILY = 'inet';
+
+export const sectionChainDecl = (name: string, base?: { type: 'filter' | 'nat'; hook: string; prio: number }): unknown => ({
+  chain: { family: FAMILY, table: N.TABLE, name, ...(base ? { type: base.type, hook: base.hook, prio: base.prio, policy: 'accept' } : {}) },
+});
+
+export const sectionRule = (chain: string, expr: readonly unknown[], comment: string): unknown =>
+  ({ rule: { family: FAMILY, table: N.TABLE, chain, expr, comment: N.comment(comment) } });
+
+/** The target port a backend listens on for `port`: the number, or its own named port of the same protocol. */
+const targetPortOf = (ep: EndpointModel, port: ServicePortModel): number | undefined =>
+  port.targetPort.kind === 'number' ? port.targetPort.port : ep.ports.find((p) => p.name === (port.targetPort as { name: string }).name && p.protocol === port.protocol)?.port;
+
+/** Endpoints of `host` backing `port` of `svc` in one family, by endpoint key. */
+export const localBackends = (index: ClusterIndex, host: string, svc: ServiceModel, port: ServicePortModel, family: Family): LocalBackend[] => {
+  const selector = index.cache.get(svc.selector as SelectorSource);
+  const out: LocalBackend[] = [];
+  for (const ep of index.localEndpoints(host)) {
+    if (ep.namespace !== svc.namespace || !matches(selector, index.labels(ep.key) ?? {})) continue;
+    const address = ep.ips.find((ip) => familyOf(ip) === family);
+    const targetPort = targetPortOf(ep, port);
+    if (address !== undefined && targetPort !== undefined) out.push({ endpoint: ep, address, targetPort });
+  }
+  return out.sort((a, b) => byString(a.endpoint.key, b.endpoint.key));
+};
+
+/** Whether `host` backs any port of `svc` in `family`: then it announces the service's address of that family. */
+export const hostBacksService = (index: ClusterIndex, host: string, svc: ServiceModel, family: Family): boolean =>
+  svc.ports.some((p) => localBackends(index, host, svc, p, family).length > 0);
+
+/** Every service address `host` announces, sorted: those of a family in which it backs some port. */
+export const announcedAddresses = (index: ClusterIndex, host: string): Ip[] =>
+  [...index.state.services.values()]
+    .flatMap((svc) => svc.addresses.filter((a) => hostBacksService(index, host, svc, familyOf(a))))
+    .filter((a, i, all) => all.indexOf(a) === i)
+    .sort(compareIp);
+
+/** nft maps a port only after a match that pins the transport protocol; the chain is only reached with it pinned, but nft cannot know. */
+const dnat = (family: Family, protocol: number, b: LocalBackend): unknown[] =>
+  [X.eq(X.meta('l4proto'), protocol), { dnat: { family: family === 4 ? 'ip' : 'ip6', addr: b.address, port: b.targetPort } }];
+
+export interface ServiceSection {
+  readonly chains: readonly SectionChain[];
+}
+
+export const compileServices = (index: ClusterIndex, host: string): ServiceSection => {
+  const dispatch: Array<{ expr: unknown[]; comment: string }> = [];
+  const chains: SectionChain[] = [];
+  const services = [...index.state.services.values()].sort((a, b) => byString(a.key, b.key));
+  for (const svc of services) {
+    for (const port of svc.ports) {
+      const proto = serviceProtocolName(port.protocol);
+      for (const address of svc.addresses) {
+        const family = familyOf(address);
+        const backends = localBackends(index, host, svc, port, family);
+        if (backends.length === 0) continue;
+        const what = `service ${svc.key} ${proto}/${port.port} IPv${family}`;
+        const name = N.serviceChain(svc.key, proto, port.port, family);
+        dispatch.push({ expr: [X.eq(X.ipField(family, 'daddr'), address), X.eq(X.payload(proto, 'dport'), port.port), X.goto(name)], comment: `${what} at ${address}` });
+        if (backends.length === 1) {
+          chains.push({ decl: sectionChainDecl(name), rules: [sectionRule(name, dnat(family, port.protocol, backends[0]!), `${what}: ${backends[0]!.endpoint.key}`)] });
+          continue;
+        }
+        const targets = backends.map((b) => N.backendChain(svc.key, proto, port.port, family, b.endpoint.name));
+        const spread = { vmap: { key: { numgen: { mode: 'random', mod: backends.length } }, data: { set: targets.map((t, i) => [i, { goto: { target: t } }]) } } };
+        chains.push({ decl: sectionChainDecl(name), rules: [sectionRule(name, [spread], `${what}: ${backends.length} local backends`)] });
+        backends.forEach((b, i) => chains.push({ decl: sectionChainDecl(targets[i]!), rules: [sectionRule(targets[i]!, dnat(family, port.protocol, b), `${what}: ${b.endpoint.key}`)] }));
+      }
+    }
+  }
+  if (dispatch.length === 0) return { chains: [] };
+  for (const [name, hook] of [[N.SERVICE_PREROUTING_CHAIN, 'prerouting'], [N.SERVICE_OUTPUT_CHAIN, 'output']] as const) {
+    // dstnat priority: before the filter chains of the hook, as Kubernetes' service proxies do.
+    chains.push({ decl: sectionChainDecl(name, { type: 'nat', hook, prio: -100 }), rules: dispatch.map((r) => sectionRule(name, r.expr, r.comment)) });
+  }
+  return { chains };
+};

@@ -1,0 +1,33 @@
+// The shape of one fold step on the model and the few writes every kind
+// makes with it: put or delete a keyed model and report the Change, prepend
+// the changes that made it (IPAM's), and visit a map in key order when a
+// rejection must name the first conflict it finds.
+import * as E from 'fp-ts/Either';
+import { Map as IMap } from 'immutable';
+import { Change, Entity } from './changes';
+import { ClusterState } from './state';
+
+export type Step = E.Either<string, { state: ClusterState; changes: Change[] }>;
+
+export const set = <V>(state: ClusterState, field: keyof ClusterState, entity: Entity, key: string, value: V): Step => {
+  const map = state[field] as unknown as IMap<string, V>;
+  const before = map.get(key);
+  return E.right({ state: { ...state, [field]: map.set(key, value) }, changes: [{ entity, key, before, after: value }] });
+};
+
+export const del = (state: ClusterState, field: keyof ClusterState, entity: Entity, key: string): Step => {
+  const map = state[field] as unknown as IMap<string, unknown>;
+  return E.right({ state: { ...state, [field]: map.delete(key) }, changes: [{ entity, key, before: map.get(key) }] });
+};
+
+/** IPAM's own changes go first: they are what made the endpoint's addresses. */
+export const withChanges = (step: Step, first: readonly Change[]): Step =>
+  first.length === 0 ? step : E.map((x: { state: ClusterState; changes: Change[] }) => ({ ...x, changes: [...first, ...x.changes] }))(step);
+
+/**
+ * Values in key order. A rejection names the first conflicting resource it finds; map iteration order
+ * is not part of the state (a checkpointed map may iterate differently), so the search must not depend on it.
+ */
+export const inKeyOrder = <V>(m: IMap<string, V>): V[] => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
+
+export const fromEither = <A>(r: E.Either<string, A>, then: (a: A) => Step): Step => (E.isLeft(r) ? r : then(r.right));
