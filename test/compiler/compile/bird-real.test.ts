@@ -13,6 +13,10 @@ import fc from 'fast-check';
 import { compileBird } from '../../../compiler/compile/bird';
 import { protocolName } from '../../../compiler/compile/bird-names';
 import { bgpConfigDoc, clusterDocs, Doc, endpointDoc, hostDoc, peerDoc, poolDoc, stateOf } from './bird-cluster';
+import { anycastDocs, service } from './anycast-cluster';
+import { stateFrom } from '../policy/build-state';
+import { announcedAddresses } from '../../../compiler/compile/nft-services';
+import { ClusterIndex } from '../../../compiler/incremental/cluster-index';
 
 const haveBird = spawnSync('bird', ['--version']).status === 0;
 const skip = haveBird ? false : 'bird (BIRD 2) is not installed';
@@ -74,6 +78,12 @@ describe('bird -p accepts what compileBird writes', { skip }, () => {
   for (const [what, { docs, host }] of Object.entries(clusters)) {
     test(`bird -p accepts the config for ${what}`, () => assertParses(compileBird(stateOf(docs), host), what));
   }
+
+  test('bird -p accepts the config of a host announcing anycast service addresses, and of one that does not', () => {
+    const state = stateFrom([...anycastDocs(), service('v6', 'fd96::10', [{ port: 443 }])]);
+    const index = new ClusterIndex(state);
+    for (const h of ['host-1', 'host-3']) assertParses(compileBird(state, h, announcedAddresses(index, h)), h);
+  });
 
   test('property: bird -p accepts the config of every host of a generated cluster', () => {
     fc.assert(
