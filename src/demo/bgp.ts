@@ -54,6 +54,8 @@ export interface KernelRoute {
   readonly dev?: string;
   readonly protocol?: string;
   readonly type?: string;
+  /** A multipath route's paths (then `gateway` is absent). */
+  readonly nexthops?: readonly { readonly gateway?: string; readonly dev?: string }[];
 }
 
 /** IPv4 routes of the main table in `netns`. */
@@ -64,3 +66,7 @@ export async function kernelRoutes(netns: string): Promise<KernelRoute[]> {
 /** The route to `ip` (as a /32 or bare address) in `routes`, if any. */
 export const hostRoute = (routes: readonly KernelRoute[], ip: string): KernelRoute | undefined =>
   routes.find((r) => r.dst === ip || r.dst === `${ip}/32`);
+
+/** The gateways a route leads to, sorted: one for a single path, several for a multipath route. */
+export const gatewaysOf = (r: KernelRoute): string[] =>
+  (r.nexthops ? r.nexthops.flatMap((n) => (n.gateway === undefined ? [] : [n.gateway])) : r.gateway === undefined ? [] : [r.gateway]).sort();

@@ -1,5 +1,6 @@
 // Builds the demo topology in the kernel and tears it down: namespaces,
-// the host link, the workloads' veth pairs with their addresses and routes.
+// the host link (a veth pair for two hosts, a bridge in a namespace of its
+// own for more), the workloads' veth pairs with their addresses and routes.
 // Everything foldnet itself manages — the host side's routes to workloads,
 // proxy ARP and forwarding sysctls, nftables, BIRD — is left to the agents.
 // Each host namespace also gets an `upstream0` carrying its default route:
@@ -10,8 +11,12 @@
 import { exec, execOk } from './exec';
 import { type DemoTopology, HOST_LINK, UPSTREAM, WORKLOAD_GATEWAY } from './topology';
 
-/** Every namespace the topology uses. */
+/** Every namespace the topology uses (the switch's, for more than two hosts, is added by buildNetwork). */
 export const namespacesOf = (topo: DemoTopology): string[] => [...topo.hosts.map((h) => h.netns), ...topo.workloads.map((w) => w.netns)];
+
+/** With more than two hosts, the namespace holding the bridge that joins their `uplink`s. */
+export const switchNamespace = (topo: DemoTopology): string => `fnsw-${topo.runId}`;
+const SWITCH_BRIDGE = 'switch0';
 
 /**
  * Creates the namespaces and links; `created` receives each namespace as soon
@@ -33,12 +38,23 @@ export async function buildNetwork(topo: DemoTopology, created: (netns: string) 
     await ip(['-n', h.netns, 'link', 'set', UPSTREAM, 'up']);
     await ip(['-n', h.netns, 'route', 'add', 'default', 'dev', UPSTREAM]);
   }
-  // The host link: one veth pair, so the demo takes one or two hosts.
+  // The host link: one veth pair for two hosts; for more, a bridge in a
+  // namespace of its own (the "switch"), so that no host forwards the others' frames.
   if (topo.hosts.length === 2) {
     const [a, b] = topo.hosts as [DemoTopology['hosts'][0], DemoTopology['hosts'][0]];
     await ip(['link', 'add', 'name', HOST_LINK, 'netns', a.netns, 'type', 'veth', 'peer', 'name', HOST_LINK, 'netns', b.netns]);
   } else if (topo.hosts.length > 2) {
-    throw new Error('the demo network joins at most two hosts');
+    const sw = switchNamespace(topo);
+    await ip(['netns', 'add', sw]);
+    created(sw);
+    await ip(['-n', sw, 'link', 'add', SWITCH_BRIDGE, 'type', 'bridge']);
+    await ip(['-n', sw, 'link', 'set', SWITCH_BRIDGE, 'up']);
+    for (const [i, h] of topo.hosts.entries()) {
+      const port = `port${i + 1}`;
+      await ip(['link', 'add', 'name', HOST_LINK, 'netns', h.netns, 'type', 'veth', 'peer', 'name', port, 'netns', sw]);
+      await ip(['-n', sw, 'link', 'set', port, 'master', SWITCH_BRIDGE]);
+      await ip(['-n', sw, 'link', 'set', port, 'up']);
+    }
   }
   for (const h of topo.hosts) {
     if (topo.hosts.length < 2) break;

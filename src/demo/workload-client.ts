@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { nodeEntry } from './node-entry';
-import type { ConnectOutcome, WorkloadRequest } from './workload-process';
+import type { AcceptedCount, ConnectOutcome, WorkloadRequest } from './workload-process';
 
 export const DEMO_TCP_PORTS = [80, 443] as const;
 export const DEMO_UDP_PORT = 9999;
@@ -15,6 +15,12 @@ export type RequestBody = Body<WorkloadRequest>;
 
 export interface OpenResult { readonly ok: boolean; readonly attempts: number; readonly startedAt?: number; readonly connectedAt?: number; readonly error?: string }
 export interface WatchResult { readonly ok: boolean; readonly attempts: number; readonly failures: readonly { readonly at: number; readonly error: string }[] }
+
+/** What the process serves: TCP ports and a UDP port (default: the demo's, 80 and 443, and 9999); none, for a client only. */
+export interface ServeOptions {
+  readonly tcp?: readonly number[];
+  readonly udp?: number | null;
+}
 
 export class WorkloadClient {
   private nextId = 1;
@@ -36,8 +42,11 @@ export class WorkloadClient {
   }
 
   /** Starts the workload process in `netns` and waits until it listens. */
-  static async start(netns: string): Promise<WorkloadClient> {
-    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, ...nodeEntry('demo/workload-process'), '--tcp', DEMO_TCP_PORTS.join(','), '--udp', String(DEMO_UDP_PORT)], {
+  static async start(netns: string, serve: ServeOptions = {}): Promise<WorkloadClient> {
+    const tcp = serve.tcp ?? DEMO_TCP_PORTS;
+    const udp = serve.udp === undefined ? DEMO_UDP_PORT : serve.udp;
+    const ports = [...(tcp.length > 0 ? ['--tcp', tcp.join(',')] : []), ...(udp === null ? [] : ['--udp', String(udp)])];
+    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, ...nodeEntry('demo/workload-process'), ...ports], {
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C reaches the demo, which tears down in order.
       detached: true,
@@ -107,6 +116,13 @@ export class WorkloadClient {
 
   async udpSeen(): Promise<{ from: string; payload: string }[]> {
     return ((await this.request({ op: 'udp-seen' })).seen ?? []) as { from: string; payload: string }[];
+  }
+
+  /** TCP connections the process accepted so far, by port and source address. */
+  async accepted(): Promise<AcceptedCount[]> {
+    const r = await this.request({ op: 'accepted' });
+    if (r.ok !== true) throw new Error(`accepted in ${this.netns}: ${String(r.error)}`);
+    return r.accepted as AcceptedCount[];
   }
 
   /** Ends the process (stdin closed, then SIGKILL if it lingers). */

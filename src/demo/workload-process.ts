@@ -1,8 +1,9 @@
-// A demo workload: runs inside a workload's network namespace, serves TCP on
-// the given ports (accept, then close) and records UDP datagrams, and makes
-// connections on request so the harness can measure reachability with real
-// packets from inside the namespace. Requests and answers are JSON lines on
-// stdin/stdout (see WorkloadRequest); the first line out is {"ready":true}.
+// A demo workload: runs inside a workload's network namespace (or a host's),
+// serves TCP on the given ports (accept, then close), records UDP datagrams
+// and who connected to which port, and makes connections on request so the
+// harness can measure reachability with real packets from inside the
+// namespace. Requests and answers are JSON lines on stdin/stdout (see
+// WorkloadRequest); the first line out is {"ready":true}.
 // It decides nothing about what should pass; the harness compares.
 //   node workload-process.js --tcp 80,443 --udp 9999
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
@@ -18,7 +19,16 @@ export type WorkloadRequest =
   | { readonly id: number; readonly op: 'watch-start'; readonly watch: string; readonly dst: string; readonly port: number; readonly everyMs: number; readonly timeoutMs: number }
   | { readonly id: number; readonly op: 'watch-stop'; readonly watch: string }
   | { readonly id: number; readonly op: 'udp-send'; readonly dst: string; readonly port: number; readonly src?: string; readonly payload: string }
-  | { readonly id: number; readonly op: 'udp-seen' };
+  | { readonly id: number; readonly op: 'udp-seen' }
+  | { readonly id: number; readonly op: 'accepted' };
+
+/** TCP connections accepted on one port from one source address, since the process started. */
+export interface AcceptedCount {
+  readonly port: number;
+  /** The peer's address as the listener saw it (after any DNAT, a client's own address). */
+  readonly from: string;
+  readonly count: number;
+}
 
 export interface ConnectOutcome {
   readonly ok: boolean;
@@ -62,6 +72,7 @@ function main(argv: readonly string[]): void {
   const udpPort = arg('--udp') === undefined ? undefined : Number(arg('--udp'));
   const out = (v: unknown): void => void process.stdout.write(`${JSON.stringify(v)}\n`);
   const seen: { from: string; payload: string }[] = [];
+  const accepted = new Map<string, AcceptedCount>();
   const watches = new Map<string, Watch>();
 
   const listeners = ports.map(
@@ -69,6 +80,9 @@ function main(argv: readonly string[]): void {
       new Promise<void>((resolve, reject) => {
         const server = createServer((sock) => {
           sock.on('error', () => undefined);
+          const from = (sock.remoteAddress ?? '?').replace(/^::ffff:/, '');
+          const k = `${port} ${from}`;
+          accepted.set(k, { port, from, count: (accepted.get(k)?.count ?? 0) + 1 });
           sock.end();
         });
         server.once('error', reject);
@@ -147,6 +161,8 @@ function main(argv: readonly string[]): void {
       }
       case 'udp-seen':
         return { ok: true, seen };
+      case 'accepted':
+        return { ok: true, accepted: [...accepted.values()].sort((a, b) => a.port - b.port || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)) };
     }
   };
 
