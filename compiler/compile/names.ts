@@ -15,14 +15,15 @@ export const FORWARD_CHAIN = 'forward';
 export const INPUT_CHAIN = 'input';
 export const EGRESS_MAP = 'wl-egress';
 export const INGRESS_MAP = 'wl-ingress';
-export const TO_HOST_MAP = 'wl-to-host';
 
 export const policyRef = (p: PolicyModel): string => (p.kind === 'NetworkPolicy' ? `np ${p.namespace}/${p.name}` : `gnp ${p.name}`);
 export const policyChain = (p: PolicyModel, dir: Direction): string =>
   fit(p.kind === 'NetworkPolicy' ? `np-${d(dir)}/${p.namespace}/${p.name}` : `gnp-${d(dir)}/${p.name}`, 250);
 export const profileChain = (name: string, dir: Direction): string => fit(`pro-${d(dir)}/${name}`, 250);
-export const endpointChain = (iface: string, dir: Direction | 'to-host'): string =>
-  dir === 'to-host' ? `wl-h/${iface}` : `wl-${d(dir)}/${iface}`;
+/** An endpoint's own chain: its anti-spoofing, on the way to its egress steps. */
+export const endpointChain = (iface: string): string => `wl-e/${iface}`;
+/** A direction's policy steps, shared by the endpoints whose steps are `hash`. */
+export const stepsChain = (dir: Direction, hash: string): string => `wl-${d(dir)}s/${hash}`;
 
 export const comment = (text: string): string => fit(text, 127);
 export const ruleComment = (owner: string, dir: Direction, index: number): string => comment(`${owner} ${dir} rule ${index}`);

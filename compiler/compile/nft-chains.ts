@@ -1,12 +1,16 @@
 // The chains of a host's ruleset. Base chains on forward (workload ↔ anything)
-// and input (workload → its host) dispatch by interface through verdict maps
-// to per-endpoint chains; those walk tiers in order, jumping to per-policy
-// chains, then fall back to profiles. A policy's verdict comes back as a mark
-// bit (ALLOW or PASS) because `return` cannot carry one; Deny drops at once.
+// and input (workload → its host) dispatch by interface through verdict maps:
+// egress to the endpoint's own chain (anti-spoofing), which goes on to its
+// egress steps; ingress straight to its ingress steps. Steps walk tiers in
+// order, jumping to per-policy chains, then fall back to profiles; they are
+// named by their content, so endpoints with the same policies share them. A
+// policy's verdict comes back as a mark bit (ALLOW or PASS) because `return`
+// cannot carry one; Deny drops at once.
 import { ClusterState } from '../fold/state';
 import { EndpointModel, PolicyModel, ProfileModel } from '../model/types';
 import { familyOf } from '../net/ip';
 import { Rule } from '../resources/rule';
+import { canonicalJson, sha256Hex } from '../hash/canonical';
 import { applicableTiers, Direction } from './applicable';
 import * as N from './names';
 import * as X from './nft-expr';
@@ -68,9 +72,16 @@ const antiSpoof = (ep: EndpointModel): ChainSpec['rules'] => {
   });
 };
 
-/** Tiers then profiles, for one endpoint and direction; also returns the policy/profile chains it jumps to. */
+/**
+ * One direction's policy steps: tiers in order, jumping to per-policy chains,
+ * then profiles. They name no endpoint, so endpoints whose policies and
+ * profiles are the same share them (see endpointChains).
+ */
 const policySteps = (ctx: RuleContext, ep: EndpointModel, dir: Direction) => {
-  const rules: Array<ChainSpec['rules'][number]> = [];
+  const rules: Array<ChainSpec['rules'][number]> = [
+    { expr: [X.eq(X.ctState, 'invalid'), X.drop], comment: 'invalid' },
+    { expr: [X.clearMarks], comment: dir },
+  ];
   const policies: PolicyModel[] = [];
   const undecided = X.markLacks(X.MARK_ALLOW | X.MARK_PASS);
   for (const { tier, policies: ps } of applicableTiers(ctx.index, ctx.tiers, ep, dir)) {
@@ -87,49 +98,60 @@ const policySteps = (ctx: RuleContext, ep: EndpointModel, dir: Direction) => {
     rules.push({ expr: [X.jump(N.profileChain(pro.name, dir))], comment: N.comment(`profile ${pro.name}`) });
     rules.push({ expr: [X.markHas(X.MARK_ALLOW), X.ret], comment: N.comment(`profile ${pro.name}: allowed`) });
   }
-  rules.push({
-    expr: [X.drop],
-    comment: N.comment(profiles.length > 0 ? `endpoint ${ep.key} ${dir}: no profile allowed` : `endpoint ${ep.key} ${dir}: no profiles`),
-  });
+  rules.push({ expr: [X.drop], comment: N.comment(noProfileAllowed(dir, profiles.map((p) => p.name))) });
   return { rules, policies, profiles };
 };
 
+/** The comment of the drop that ends an endpoint's steps: what trace shows when no policy and no profile allowed. */
+export const noProfileAllowed = (dir: Direction, profiles: readonly string[]): string =>
+  profiles.length > 0 ? `${dir}: no profile allowed (profiles ${profiles.join(', ')})` : `${dir}: no profiles`;
+
 export interface EndpointChains {
+  /** The endpoint's own chain: anti-spoofing, then its egress steps. */
   readonly chains: ChainSpec[];
+  /** Its egress and ingress steps, named by their content and shared with every endpoint that has the same. */
+  readonly steps: ChainSpec[];
   readonly policies: Array<{ policy: PolicyModel; dir: Direction }>;
   readonly profiles: Array<{ profile: ProfileModel; dir: Direction }>;
+  /** Its elements of the verdict maps, by map. */
+  readonly maps: Record<MapName, MapElem>;
 }
 
 export type EndpointToHostAction = 'Drop' | 'Accept';
+export type MapName = typeof N.EGRESS_MAP | typeof N.INGRESS_MAP;
+export const MAP_NAMES: readonly MapName[] = [N.EGRESS_MAP, N.INGRESS_MAP];
+export type MapElem = [string, unknown];
 
-export const endpointChains = (ctx: RuleContext, ep: EndpointModel, toHost: EndpointToHostAction): EndpointChains => {
-  const egress = policySteps(ctx, ep, 'egress');
-  const ingress = policySteps(ctx, ep, 'ingress');
-  const invalid = { expr: [X.eq(X.ctState, 'invalid'), X.drop], comment: N.comment(`endpoint ${ep.key}: invalid`) };
-  const mine = `endpoint ${ep.key}`;
+const stepsChain = (dir: Direction, rules: ChainSpec['rules']): ChainSpec => ({ name: N.stepsChain(dir, sha256Hex(canonicalJson(rules)).slice(0, 12)), rules });
+
+/**
+ * An endpoint's chains. Only its anti-spoofing is its own (one chain, three
+ * rules); its policy steps live in chains shared by all endpoints with the
+ * same policies and profiles, so a new endpoint like others adds one chain,
+ * its verdict-map elements and set elements — not a copy of every step.
+ */
+export const endpointChains = (ctx: RuleContext, ep: EndpointModel): EndpointChains => {
+  const egressSteps = policySteps(ctx, ep, 'egress');
+  const ingressSteps = policySteps(ctx, ep, 'ingress');
+  const egress = stepsChain('egress', egressSteps.rules);
+  const ingress = stepsChain('ingress', ingressSteps.rules);
+  const own: ChainSpec = {
+    name: N.endpointChain(ep.interfaceName),
+    rules: [...antiSpoof(ep), { expr: [X.goto(egress.name)], comment: N.comment(`endpoint ${ep.key} egress`) }],
+  };
   return {
-    chains: [
-      { name: N.endpointChain(ep.interfaceName, 'egress'), rules: [invalid, ...antiSpoof(ep), { expr: [X.clearMarks], comment: N.comment(`${mine} egress`) }, ...egress.rules] },
-      { name: N.endpointChain(ep.interfaceName, 'ingress'), rules: [invalid, { expr: [X.clearMarks], comment: N.comment(`${mine} ingress`) }, ...ingress.rules] },
-      {
-        name: N.endpointChain(ep.interfaceName, 'to-host'),
-        rules: [
-          { expr: [X.eq(X.meta('l4proto'), 17), X.eq(X.payload('udp', 'dport'), 67), X.accept], comment: N.comment(`${mine} to host: DHCP`) },
-          {
-            expr: [X.eq(X.meta('l4proto'), 58), X.eq(X.payload('icmpv6', 'type'), X.anonSet([133, 134, 135, 136])), X.accept],
-            comment: N.comment(`${mine} to host: ICMPv6 neighbour and router discovery`),
-          },
-          { expr: [X.jump(N.endpointChain(ep.interfaceName, 'egress'))], comment: N.comment(`${mine} to host: egress policy`) },
-          { expr: [toHost === 'Drop' ? X.drop : X.accept], comment: N.comment(`${mine} to host: default ${toHost}`) },
-        ],
-      },
-    ],
-    policies: [...egress.policies.map((policy) => ({ policy, dir: 'egress' as const })), ...ingress.policies.map((policy) => ({ policy, dir: 'ingress' as const }))],
-    profiles: [...egress.profiles.map((profile) => ({ profile, dir: 'egress' as const })), ...ingress.profiles.map((profile) => ({ profile, dir: 'ingress' as const }))],
+    chains: [own],
+    steps: [egress, ingress],
+    policies: [...egressSteps.policies.map((policy) => ({ policy, dir: 'egress' as const })), ...ingressSteps.policies.map((policy) => ({ policy, dir: 'ingress' as const }))],
+    profiles: [...egressSteps.profiles.map((profile) => ({ profile, dir: 'egress' as const })), ...ingressSteps.profiles.map((profile) => ({ profile, dir: 'ingress' as const }))],
+    maps: {
+      [N.EGRESS_MAP]: [ep.interfaceName, { jump: { target: own.name } }],
+      [N.INGRESS_MAP]: [ep.interfaceName, { jump: { target: ingress.name } }],
+    } as Record<MapName, MapElem>,
   };
 };
 
-export const baseChains = (): ChainSpec[] => {
+export const baseChains = (toHost: EndpointToHostAction): ChainSpec[] => {
   const established = { expr: [X.eq(X.ctState, X.anonSet(['established', 'related'])), X.accept], comment: 'replies of allowed connections' };
   return [
     {
@@ -144,7 +166,19 @@ export const baseChains = (): ChainSpec[] => {
     {
       name: N.INPUT_CHAIN,
       base: { hook: 'input', prio: 0, policy: 'accept' },
-      rules: [established, { expr: [X.vmap(X.meta('iifname'), N.TO_HOST_MAP)], comment: 'from workloads to this host' }],
+      rules: [
+        established,
+        // What a workload needs to live passes before its policy (and the host's own traffic passes anyway).
+        { expr: [X.eq(X.meta('l4proto'), 17), X.eq(X.payload('udp', 'dport'), 67), X.accept], comment: 'workload to host: DHCP' },
+        {
+          expr: [X.eq(X.meta('l4proto'), 58), X.eq(X.payload('icmpv6', 'type'), X.anonSet([133, 134, 135, 136])), X.accept],
+          comment: 'workload to host: ICMPv6 neighbour and router discovery',
+        },
+        // The allow bit set below can only come from the workload's egress steps.
+        { expr: [X.clearMarks], comment: 'from workloads to this host' },
+        { expr: [X.vmap(X.meta('iifname'), N.EGRESS_MAP)], comment: 'workload to host: egress policy' },
+        { expr: [X.markHas(X.MARK_ALLOW), toHost === 'Drop' ? X.drop : X.accept], comment: `workload to host: default ${toHost}` },
+      ],
     },
   ];
 };

@@ -14,7 +14,7 @@ import { byString } from '../model/sort';
 import { EndpointModel } from '../model/types';
 import { tierOrder } from './applicable';
 import * as N from './names';
-import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, policyChainSpec, profileChainSpec } from './nft-chains';
+import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, MAP_NAMES, MapElem, policyChainSpec, profileChainSpec } from './nft-chains';
 import { RuleContext } from './nft-rules';
 import { SetRegistry } from './set-registry';
 import { setElements, setObject } from './nft-objects';
@@ -28,9 +28,8 @@ export interface NftOptions {
 
 const FAMILY = 'inet';
 
-export type MapName = typeof N.EGRESS_MAP | typeof N.INGRESS_MAP | typeof N.TO_HOST_MAP;
-export const MAP_NAMES: readonly MapName[] = [N.EGRESS_MAP, N.INGRESS_MAP, N.TO_HOST_MAP].sort(byString) as MapName[];
-export type MapElem = [string, unknown];
+export { MAP_NAMES } from './nft-chains';
+export type { MapElem, MapName } from './nft-chains';
 
 export const tableObject = (): unknown => ({ table: { family: FAMILY, name: N.TABLE } });
 
@@ -45,13 +44,6 @@ export const mapObject = (name: string, elem: readonly MapElem[]): unknown => ({
 export const ruleObjects = (c: ChainSpec): unknown[] =>
   c.rules.map((r) => ({ rule: { family: FAMILY, table: N.TABLE, chain: c.name, expr: r.expr, comment: r.comment } }));
 
-/** The three verdict-map entries of a local endpoint, by map. */
-export const endpointMapEntries = (ep: EndpointModel): Record<MapName, MapElem> => ({
-  [N.EGRESS_MAP]: [ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'egress') } }],
-  [N.INGRESS_MAP]: [ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'ingress') } }],
-  [N.TO_HOST_MAP]: [ep.interfaceName, { jump: { target: N.endpointChain(ep.interfaceName, 'to-host') } }],
-}) as Record<MapName, MapElem>;
-
 /** Local endpoints in the order the document lists them: by interface, then key. */
 export const byInterface = (a: EndpointModel, b: EndpointModel): number => byString(a.interfaceName, b.interfaceName) || byString(a.key, b.key);
 
@@ -62,11 +54,11 @@ export const compileNftables = (state: ClusterState, host: string, options: NftO
   const ctx = ruleContext(state, index, new SetRegistry((p, f, id) => index.setName(p, f, id)));
   const local = index.localEndpoints(host).sort(byInterface);
   const chains = new Map<string, ChainSpec>();
-  for (const c of baseChains()) chains.set(c.name, c);
+  for (const c of baseChains(options.endpointToHostAction)) chains.set(c.name, c);
   const maps: Record<string, MapElem[]> = Object.fromEntries(MAP_NAMES.map((m) => [m, []]));
-  for (const ep of local) {
-    const ec = endpointChains(ctx, ep, options.endpointToHostAction);
-    for (const c of ec.chains) chains.set(c.name, c);
+  for (const [i, ep] of local.entries()) {
+    const ec = endpointChains(ctx, ep);
+    for (const c of [...ec.chains, ...ec.steps]) chains.set(c.name, c);
     for (const { policy, dir } of ec.policies) {
       const name = N.policyChain(policy, dir);
       if (!chains.has(name)) chains.set(name, policyChainSpec({ ...ctx, namespace: policy.namespace }, policy, dir));
@@ -75,8 +67,9 @@ export const compileNftables = (state: ClusterState, host: string, options: NftO
       const name = N.profileChain(profile.name, dir);
       if (!chains.has(name)) chains.set(name, profileChainSpec(ctx, profile, dir));
     }
-    const entries = endpointMapEntries(ep);
-    for (const m of MAP_NAMES) maps[m]!.push(entries[m]);
+    // Two endpoints claiming one interface: the last in document order has the elements (and the chain).
+    const later = local[i + 1];
+    if (later?.interfaceName !== ep.interfaceName) for (const m of MAP_NAMES) maps[m]!.push(ec.maps[m]);
   }
   const sortedChains = [...chains.values()].sort((a, b) => byString(a.name, b.name));
   const out: unknown[] = [tableObject()];

@@ -82,13 +82,15 @@ export const compileServices = (index: ClusterIndex, host: string): ServiceSecti
   for (const svc of services) {
     for (const port of svc.ports) {
       const proto = serviceProtocolName(port.protocol);
-      for (const address of svc.addresses) {
-        const family = familyOf(address);
-        const backends = localBackends(index, host, svc, port, family);
+      for (const family of [4, 6] as const) {
+        const addresses = svc.addresses.filter((a) => familyOf(a) === family);
+        const backends = addresses.length === 0 ? [] : localBackends(index, host, svc, port, family);
         if (backends.length === 0) continue;
+        // One chain per service port and family, whichever of its addresses a client used.
         const what = `service ${svc.key} ${proto}/${port.port} IPv${family}`;
         const name = N.serviceChain(svc.key, proto, port.port, family);
-        dispatch.push({ expr: [X.eq(X.ipField(family, 'daddr'), address), X.eq(X.payload(proto, 'dport'), port.port), X.goto(name)], comment: `${what} at ${address}` });
+        for (const address of addresses)
+          dispatch.push({ expr: [X.eq(X.ipField(family, 'daddr'), address), X.eq(X.payload(proto, 'dport'), port.port), X.goto(name)], comment: `${what} at ${address}` });
         if (backends.length === 1) {
           chains.push({ decl: sectionChainDecl(name), rules: [sectionRule(name, dnat(family, port.protocol, backends[0]!), `${what}: ${backends[0]!.endpoint.key}`)] });
           continue;

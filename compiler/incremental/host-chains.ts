@@ -1,6 +1,7 @@
 // The chains of one host's ruleset, kept between updates: each local
-// endpoint's three chains, and the policy and profile chains they jump to,
-// counted by the endpoint-directions that use them (a chain appears with its
+// endpoint's own chain, and the shared chains it uses — its steps (shared by
+// endpoints with the same policies and profiles) and the policy and profile
+// chains those jump to — counted by the endpoint-directions that use them (a chain appears with its
 // first user and goes with its last, taking its sets along through
 // host-sets.ts). Rebuilding a chain whose rules come out equal keeps the old
 // objects, so the document changes only where the ruleset does. Deciding
@@ -13,14 +14,18 @@ import { byInterface, chainObject, ruleContext, ruleObjects } from '../compile/n
 import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, policyChainSpec, profileByName, profileChainSpec } from '../compile/nft-chains';
 import { SetRegistry, SetSpec } from '../compile/set-registry';
 import type { ClusterIndex } from './cluster-index';
-import { HostMaps } from './host-maps';
+import { HostMaps, MapUser } from './host-maps';
 import { HostSets } from './host-sets';
 import { jsonEqual } from './json-equal';
 import { addTo, removeFrom } from './multimap';
 import { DeltaAccumulator } from './snapshot-delta';
 import { SortedNames } from './sorted-names';
 
-export type Owner = { readonly kind: 'policy'; readonly id: string; readonly dir: Direction } | { readonly kind: 'profile'; readonly name: string; readonly dir: Direction };
+export type Owner =
+  | { readonly kind: 'policy'; readonly id: string; readonly dir: Direction }
+  | { readonly kind: 'profile'; readonly name: string; readonly dir: Direction }
+  /** An endpoint direction's steps: named by their content, so the spec is all there is to them. */
+  | { readonly kind: 'steps'; readonly spec: ChainSpec };
 
 interface Emitted {
   readonly spec: ChainSpec;
@@ -35,10 +40,10 @@ interface Shared {
   refs: number;
 }
 
-interface LocalEndpoint {
+interface LocalEndpoint extends MapUser {
   readonly model: EndpointModel;
   readonly chains: readonly ChainSpec[];
-  /** Names of the policy and profile chains its chains jump to. */
+  /** Names of the shared chains (steps, policies, profiles) it uses. */
   readonly uses: readonly string[];
 }
 
@@ -63,8 +68,8 @@ export class HostChains {
   private readonly byPolicy = new Map<string, Set<string>>();
   private readonly byProfile = new Map<string, Set<string>>();
 
-  constructor(private readonly index: ClusterIndex, private readonly sets: HostSets, private readonly toHost: EndpointToHostAction) {
-    for (const c of baseChains()) this.put(c.name, c, new DeltaAccumulator());
+  constructor(private readonly index: ClusterIndex, private readonly sets: HostSets, toHost: EndpointToHostAction) {
+    for (const c of baseChains(toHost)) this.put(c.name, c, new DeltaAccumulator());
   }
 
   chain(name: string): Emitted {
@@ -113,8 +118,12 @@ export class HostChains {
     const old = this.local.get(key);
     let next: LocalEndpoint | undefined;
     if (model !== undefined) {
-      const ec = endpointChains(ruleContext(state, this.index, this.registry()), model, this.toHost);
+      const ec = endpointChains(ruleContext(state, this.index, this.registry()), model);
       const uses = new Set<string>();
+      for (const spec of ec.steps) {
+        if (!uses.has(spec.name)) this.retainShared(state, spec.name, { kind: 'steps', spec }, delta);
+        uses.add(spec.name);
+      }
       for (const { policy, dir } of ec.policies) {
         const name = N.policyChain(policy, dir);
         if (!uses.has(name)) this.retainShared(state, name, { kind: 'policy', id: policy.id, dir }, delta);
@@ -125,7 +134,7 @@ export class HostChains {
         if (!uses.has(name)) this.retainShared(state, name, { kind: 'profile', name: profile.name, dir }, delta);
         uses.add(name);
       }
-      next = { model, chains: ec.chains, uses: [...uses] };
+      next = { model, chains: ec.chains, uses: [...uses], entries: ec.maps };
       this.local.set(key, next);
       addTo(this.byNamespace, model.namespace, key);
       for (const c of ec.chains) this.write(c.name, key, { model, spec: c }, delta);
@@ -138,7 +147,7 @@ export class HostChains {
       const kept = new Set(next?.chains.map((c) => c.name) ?? []);
       for (const c of old.chains) if (!kept.has(c.name)) this.write(c.name, key, undefined, delta);
     }
-    this.maps.move(old?.model, next?.model, delta);
+    this.maps.move(old, next, delta);
   }
 
   /** Rewrites a policy or profile chain from `state` (its rules, the named ports it used, or its sets changed). */
@@ -162,6 +171,7 @@ export class HostChains {
   private build(state: ClusterState, owner: Owner, name: string): { spec: ChainSpec; sets: SetSpec[]; ports: string[] } | undefined {
     const sets = this.registry();
     let spec: ChainSpec;
+    if (owner.kind === 'steps') return { spec: owner.spec, sets: [], ports: [] };
     if (owner.kind === 'policy') {
       const p = state.policies.get(owner.id);
       if (p === undefined) return undefined;
@@ -185,7 +195,7 @@ export class HostChains {
     const s: Shared = { owner, sets: built.sets, ports: built.ports, refs: 1 };
     this.shared.set(name, s);
     if (owner.kind === 'policy') addTo(this.byPolicy, owner.id, name);
-    else addTo(this.byProfile, owner.name, name);
+    else if (owner.kind === 'profile') addTo(this.byProfile, owner.name, name);
     this.trackPorts(name, [], built.ports);
     for (const set of built.sets) this.sets.retain(set, delta);
     this.put(name, built.spec, delta);
@@ -197,7 +207,7 @@ export class HostChains {
     this.shared.delete(name);
     this.trackPorts(name, s.ports, []);
     if (s.owner.kind === 'policy') removeFrom(this.byPolicy, s.owner.id, name);
-    else removeFrom(this.byProfile, s.owner.name, name);
+    else if (s.owner.kind === 'profile') removeFrom(this.byProfile, s.owner.name, name);
     for (const set of s.sets) this.sets.release(set.name, delta);
     this.drop(name, delta);
   }

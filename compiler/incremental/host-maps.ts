@@ -1,54 +1,68 @@
-// The verdict maps of one host's ruleset (interface → jump to the
-// endpoint's chain), kept from the local endpoints in document order. An
-// element's key is the interface and its verdict follows from it, so
-// endpoints sharing an interface share one element: it comes with the first
-// and goes with the last. Which endpoints are local is host-chains.ts's.
+// The verdict maps of one host's ruleset (interface → jump to the endpoint's
+// chain, or to its ingress steps), kept from the local endpoints in document
+// order. An element's key is the interface: when two local endpoints claim
+// one interface, the last in document order has the element, as the full
+// compile writes it. An endpoint whose steps changed changes its ingress
+// element's verdict (a del and an add of the same key). Which endpoints are
+// local is host-chains.ts's.
 import { EndpointModel } from '../model/types';
-import { byInterface, endpointMapEntries, MAP_NAMES, MapName } from '../compile/nft-document';
+import { byInterface, MAP_NAMES, MapElem, MapName } from '../compile/nft-document';
+import { jsonEqual } from './json-equal';
 import { DeltaAccumulator, elementKey } from './snapshot-delta';
 import { lowerBound } from './sorted-names';
 
-export class HostMaps {
-  /** Local endpoints in document order (the verdict maps list them so). */
-  private readonly order: EndpointModel[] = [];
-  /** Bumped whenever `order` changes: the maps are rebuilt then (two endpoints may share an interface, which no element delta shows). */
-  version = 0;
-  /** How many local endpoints use each interface name. */
-  private readonly interfaces = new Map<string, number>();
+/** A local endpoint as the maps see it: its model and its elements, by map. */
+export interface MapUser {
+  readonly model: EndpointModel;
+  readonly entries: Record<MapName, MapElem>;
+}
 
-  /**
-   * Keeps `order` sorted and reports verdict-map elements that came and went.
-   * An element's key is the interface and its verdict follows from it, so
-   * endpoints sharing an interface share one element: it comes with the first
-   * and goes with the last.
-   */
-  move(old: EndpointModel | undefined, next: EndpointModel | undefined, delta: DeltaAccumulator): void {
-    const less = (a: EndpointModel, b: EndpointModel) => byInterface(a, b) < 0;
-    if (old?.interfaceName !== next?.interfaceName || old?.key !== next?.key) this.version++;
+const less = (a: MapUser, b: MapUser): boolean => byInterface(a.model, b.model) < 0;
+
+export class HostMaps {
+  /** Local endpoints in document order (by interface, then key). */
+  private readonly order: MapUser[] = [];
+  /** Bumped whenever an element may have changed: the maps are rebuilt then. */
+  version = 0;
+
+  /** Keeps `order` sorted and reports the verdict-map elements that came, went or changed verdict. */
+  move(old: MapUser | undefined, next: MapUser | undefined, delta: DeltaAccumulator): void {
+    if (old !== undefined && next !== undefined && old.model.interfaceName === next.model.interfaceName && old.model.key === next.model.key &&
+      jsonEqual(old.entries, next.entries)) {
+      this.order[lowerBound(this.order, old, less)] = next;
+      return;
+    }
+    this.version++;
+    const ifaces = [...new Set([old?.model.interfaceName, next?.model.interfaceName].filter((x): x is string => x !== undefined))];
+    const before = ifaces.map((i) => this.effective(i));
     if (old !== undefined) {
       const i = lowerBound(this.order, old, less);
-      if (this.order[i]?.key === old.key) this.order.splice(i, 1);
+      if (this.order[i]?.model.key === old.model.key) this.order.splice(i, 1);
     }
     if (next !== undefined) this.order.splice(lowerBound(this.order, next, less), 0, next);
-    if (old?.interfaceName === next?.interfaceName) return;
-    const gone = old !== undefined && this.count(old.interfaceName, -1) === 0 ? endpointMapEntries(old) : undefined;
-    const came = next !== undefined && this.count(next.interfaceName, 1) === 1 ? endpointMapEntries(next) : undefined;
-    if (gone === undefined && came === undefined) return;
-    for (const m of MAP_NAMES) {
-      const del = gone ? new Map([[elementKey(gone[m][0]), gone[m] as unknown]]) : new Map<string, unknown>();
-      const add = came ? new Map([[elementKey(came[m][0]), came[m] as unknown]]) : new Map<string, unknown>();
-      delta.changeMapElements(m, { add, del });
-    }
+    ifaces.forEach((iface, n) => {
+      const was = before[n];
+      const now = this.effective(iface);
+      for (const m of MAP_NAMES) {
+        if (was !== undefined && now !== undefined && jsonEqual(was[m], now[m])) continue;
+        const del = was ? new Map([[elementKey(was[m][0]), was[m] as unknown]]) : new Map<string, unknown>();
+        const add = now ? new Map([[elementKey(now[m][0]), now[m] as unknown]]) : new Map<string, unknown>();
+        if (del.size + add.size > 0) delta.changeMapElements(m, { add, del });
+      }
+    });
   }
 
-  private count(iface: string, by: number): number {
-    const n = (this.interfaces.get(iface) ?? 0) + by;
-    if (n === 0) this.interfaces.delete(iface);
-    else this.interfaces.set(iface, n);
-    return n;
+  /** The elements of the interface's last endpoint in document order, if it has any. */
+  private effective(iface: string): Record<MapName, MapElem> | undefined {
+    let i = lowerBound(this.order, { model: { interfaceName: iface, key: '' } } as MapUser, less);
+    let last: MapUser | undefined;
+    for (; i < this.order.length && this.order[i]!.model.interfaceName === iface; i++) last = this.order[i];
+    return last?.entries;
   }
 
-  mapElements(m: MapName): Array<[string, unknown]> {
-    return this.order.map((ep) => endpointMapEntries(ep)[m]);
+  mapElements(m: MapName): MapElem[] {
+    const out: MapElem[] = [];
+    for (const [i, u] of this.order.entries()) if (this.order[i + 1]?.model.interfaceName !== u.model.interfaceName) out.push(u.entries[m]);
+    return out;
   }
 }

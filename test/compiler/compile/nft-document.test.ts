@@ -15,8 +15,24 @@ test('a host only gets chains for its own endpoints, dispatched through verdict 
   const egress = maps.find((m) => m.name === 'wl-egress')!;
   assert.deepEqual(egress.elem.map((e: [string, unknown]) => e[0]), ['cali-d', 'cali-e']);
   const chains = items(doc, 'chain').map((c) => c.name);
-  assert.ok(chains.includes('wl-e/cali-d') && chains.includes('wl-i/cali-e'));
+  assert.ok(chains.includes('wl-e/cali-d') && chains.includes('wl-e/cali-e'));
   assert.ok(!chains.some((c) => c.includes('cali-a')), 'host-2 must not carry host-1 endpoints');
+});
+
+/** The chain an endpoint's ingress element of the verdict map jumps to. */
+const ingressSteps = (doc: { nftables: unknown[] }, iface: string): string =>
+  (items(doc, 'map').find((m) => m.name === 'wl-ingress')!.elem as Array<[string, Obj]>).find(([k]) => k === iface)![1].jump.target;
+
+test('endpoints with the same policies and profiles share their steps; only anti-spoofing is their own', () => {
+  const doc = compileNftables(seedDemoState(), 'host-1', opts);
+  // A and B are both in profile "default" with no policy; C is in "group-a".
+  assert.equal(ingressSteps(doc, 'cali-a'), ingressSteps(doc, 'cali-b'));
+  assert.notEqual(ingressSteps(doc, 'cali-a'), ingressSteps(doc, 'cali-c'));
+  const own = items(doc, 'rule').filter((r) => r.chain === 'wl-e/cali-a');
+  assert.deepEqual(own.map((r) => r.comment), ['endpoint demo/a anti-spoofing IPv4', 'endpoint demo/a anti-spoofing IPv6', 'endpoint demo/a egress']);
+  const egress = own[2]!.expr[0].goto.target as string;
+  assert.match(egress, /^wl-es\/[0-9a-f]{12}$/);
+  assert.equal(items(doc, 'rule').filter((r) => r.chain === 'wl-e/cali-b').at(-1)!.expr[0].goto.target, egress);
 });
 
 test('selector membership lives in named sets shared by every rule that uses them', () => {
@@ -36,10 +52,10 @@ test('every rule carries a comment', () => {
 
 test('a policy that applies gets its own chain, jumped to from the endpoint chain in tier order', () => {
   const doc = compileNftables(seedDemoOpenedState(), 'host-1', opts);
-  const cRules = items(doc, 'rule').filter((r) => r.chain === 'wl-i/cali-c');
+  const cRules = items(doc, 'rule').filter((r) => r.chain === ingressSteps(doc, 'cali-c'));
   const jumps = cRules.flatMap((r) => r.expr).filter((e: Obj) => e.jump).map((e: Obj) => e.jump.target);
   assert.deepEqual(jumps, ['np-i/demo/a-to-c-http', 'pro-i/group-a']);
-  const aRules = items(doc, 'rule').filter((r) => r.chain === 'wl-i/cali-a');
+  const aRules = items(doc, 'rule').filter((r) => r.chain === ingressSteps(doc, 'cali-a'));
   assert.ok(!aRules.some((r) => JSON.stringify(r).includes('a-to-c-http')), 'the policy selects only C');
 });
 

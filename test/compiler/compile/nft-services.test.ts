@@ -88,3 +88,15 @@ describe('anycast services in the compiled ruleset', () => {
     assert.deepEqual(addrs, ['10.96.0.11', '10.96.0.10', '10.96.0.10']);
   });
 });
+
+test('a service with two addresses of one family has one chain per port, reached from both', () => {
+  const s = stateFrom([...anycastDocs().filter((d) => (d as Obj).kind !== 'AnycastService'), {
+    apiVersion: 'foldnet.io/v1', kind: 'AnycastService', metadata: { namespace: 'demo', name: 'web' },
+    spec: { addresses: ['10.96.0.10', '10.96.0.11'], selector: "app == 'web'", ports: [{ port: 80, targetPort: 'http' }] },
+  }]);
+  const doc = compileNftables(s, 'host-1', opts);
+  assert.deepEqual(items(doc, 'chain').filter((c) => c.name === 'svc/demo/web/tcp-80/v4').length, 1);
+  assert.deepEqual(rulesOf(doc, 'svc-pre').map((r) => [r.expr[0].match.right, r.expr[2].goto.target]), [
+    ['10.96.0.10', 'svc/demo/web/tcp-80/v4'], ['10.96.0.11', 'svc/demo/web/tcp-80/v4'],
+  ]);
+});

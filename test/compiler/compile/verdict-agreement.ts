@@ -10,7 +10,8 @@ const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** The comment of the rule (or default) the compiled ruleset must show as deciding, for a reference decision `d` at `endpoint`. */
 export const expectedComment = (state: ClusterState, d: Decision, endpoint: string): RegExp | undefined => {
-  const who = endpoint.startsWith('hostendpoint:') ? `host endpoint ${endpoint.slice('hostendpoint:'.length)}` : `endpoint ${endpoint}`;
+  const hep = endpoint.startsWith('hostendpoint:');
+  const who = `host endpoint ${endpoint.slice('hostendpoint:'.length)}`;
   switch (d.kind) {
     case 'rule': {
       if (d.policy.startsWith('profile:')) return new RegExp(`^profile ${esc(d.policy.slice(8))} ${d.direction} rule ${d.ruleIndex}$`);
@@ -19,10 +20,11 @@ export const expectedComment = (state: ClusterState, d: Decision, endpoint: stri
     }
     case 'end-of-tier':
       return new RegExp(`^tier ${esc(d.tier)}: end of tier ${d.direction}$`);
+    // A host endpoint's chain is its own; workloads' steps are shared, so they name the profiles, not the endpoint.
     case 'profiles-no-match':
-      return new RegExp(`^${esc(who)} ${d.direction}: no profile allowed$`);
+      return hep ? new RegExp(`^${esc(who)} ${d.direction}: no profile allowed$`) : new RegExp(`^${d.direction}: no profile allowed \\(profiles ${esc(d.profiles.join(', '))}\\)$`);
     case 'no-profiles':
-      return new RegExp(`^${esc(who)} ${d.direction}: no profiles$`);
+      return hep ? new RegExp(`^${esc(who)} ${d.direction}: no profiles$`) : new RegExp(`^${d.direction}: no profiles$`);
     case 'failsafe':
       return new RegExp(`^failsafe ${d.direction === 'ingress' ? 'inbound' : 'outbound'} `);
     case 'endpoint-to-host-default':

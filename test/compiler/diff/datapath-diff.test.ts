@@ -30,15 +30,17 @@ describe('datapath diff', () => {
     assert.deepEqual(renderDatapathDiff(d), []);
   });
 
-  test('a new policy shows as an added policy chain whose rule names it, and a changed endpoint chain jumping to it', () => {
+  test('a new policy shows as an added policy chain whose rule names it, and new steps for the endpoint jumping to it', () => {
     const d = diff('host-1', seedDemoState(), seedDemoOpenedState());
     assert.ok(!isEmptyDiff(d));
     const added = d.nftables.chains.find((c) => c.name.includes('demo/a-to-c-http'));
     assert.ok(added, JSON.stringify(d.nftables.chains.map((c) => c.name)));
     assert.equal(added.change, 'added');
     assert.ok(added.lines.some((l) => l.op === '+' && /tcp dport 80/.test(l.line) && /a-to-c-http/.test(l.line)), JSON.stringify(added.lines));
-    const endpointChain = d.nftables.chains.find((c) => c.name === 'wl-i/cali-c');
-    assert.equal(endpointChain?.change, 'changed');
+    // C's ingress steps now jump to the policy: new steps (named by their content), and C's map element points there.
+    const steps = d.nftables.chains.find((c) => c.name.startsWith('wl-is/') && c.change === 'added');
+    assert.ok(steps?.lines.some((l) => l.op === '+' && /jump np-i\/demo\/a-to-c-http/.test(l.line)), JSON.stringify(d.nftables.chains));
+    assert.ok(d.nftables.maps.some((m) => m.added.some((x) => x.startsWith('"cali-c" : jump wl-is/'))), JSON.stringify(d.nftables.maps));
     const text = renderDatapathDiff(d).join('\n');
     assert.match(text, /^nftables:$/m);
     assert.match(text, /chain np-i\/demo\/a-to-c-http \(added\):/);

@@ -25,7 +25,7 @@ test('trace exits 0 when allowed and 1 when denied, naming the rule that decided
     await ws.run(['apply', '-f', SEED_DEMO]);
     const denied = await ws.run(['trace', '--from', 'demo/a', '--to', 'demo/c', '--protocol', 'TCP', '--port', '80']);
     assert.equal(denied.code, 1, said(denied));
-    assert.match(denied.stdout, /decided by "endpoint demo\/c ingress: no profile allowed"/);
+    assert.match(denied.stdout, /decided by "ingress: no profile allowed \(profiles group-a\)"/);
     assert.match(denied.stdout, /DENIED/);
     await ws.run(['apply', '-f', OPEN_A_TO_C]);
     const allowed = await ws.run(['trace', '--from', 'demo/a', '--to', 'demo/c', '--protocol', 'TCP', '--port', '80']);
