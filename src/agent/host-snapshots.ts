@@ -1,9 +1,10 @@
 // The agent's view of its host's snapshot as the log is folded: brought
 // forward event by event by the incremental compiler (compiler/incremental/),
 // which also says what changed, so that an untouched host costs neither a
-// compile nor a hash of its snapshot. The full compile (the injected one)
-// stays the fallback: at start, after a failed apply, and whenever the
-// incremental compiler reports an error (a host the log does not know).
+// compile nor a hash of its snapshot. At start and after a failed apply the
+// incremental compiler starts over (its first snapshot is the full compile,
+// made once); the injected full compile answers when it reports an error (a
+// host the log does not know).
 // Folding, applying and deciding when to do either are the agent's.
 import * as E from 'fp-ts/Either';
 import { type CompileError, type CompileOptions, DEFAULT_COMPILE_OPTIONS } from '../../compiler/compile/host';
@@ -62,9 +63,12 @@ export class HostSnapshots {
     return this.restart(state, r);
   }
 
-  /** Compiles `state` in full and starts the incremental compiler over from there. */
+  /** Starts the incremental compiler over at `state` — a full compile, done once — and returns its snapshot. */
   full(state: ClusterState): Compiled {
-    return this.restart(state, this.o.compile(state));
+    const inc = new IncrementalCompiler(state, [this.o.host], this.o.options ?? DEFAULT_COMPILE_OPTIONS);
+    const r = inc.snapshot(this.o.host);
+    // An unknown host is the full compile's to report, in its own words.
+    return E.isLeft(r) ? this.restart(state, this.o.compile(state)) : this.restart(state, r, inc);
   }
 
   /** `snapshot` (from current() or full() at its offset) is now what the kernel holds. */
@@ -80,8 +84,8 @@ export class HostSnapshots {
     return { base: this.appliedSnapshot, delta: this.sinceApplied.result() };
   }
 
-  private restart(state: ClusterState, r: Compiled): Compiled {
-    this.inc = new IncrementalCompiler(state, [this.o.host], this.o.options ?? DEFAULT_COMPILE_OPTIONS);
+  private restart(state: ClusterState, r: Compiled, inc?: IncrementalCompiler): Compiled {
+    this.inc = inc ?? new IncrementalCompiler(state, [this.o.host], this.o.options ?? DEFAULT_COMPILE_OPTIONS);
     this.at = state.offset;
     this.latest = r;
     this.sinceApplied = new DeltaAccumulator();
