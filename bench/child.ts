@@ -4,6 +4,7 @@
 import { measureCompiler } from './measure-compiler';
 import { measureKernel } from './measure-kernel';
 import { measureReplay } from './measure-replay';
+import { measureSetElement } from './measure-set-element';
 import { measureAgentRss } from './measure-rss';
 
 export const RESULT_MARKER = 'FOLDNET-BENCH-RESULT ';
@@ -12,6 +13,10 @@ const tasks: Record<string, (a: any) => Promise<unknown> | unknown> = {
   replay: (a: { path: string; events: number }) => measureReplay(a.path, a.events),
   compiler: (a: { endpoints: number; repeats: number }) => measureCompiler(a.endpoints, a.repeats),
   kernel: (a: { endpoints: number; samples: number }) => measureKernel(a.endpoints, a.samples),
+  'set-element': (a: { sizes: number[]; samples: number }) => measureSetElement(a.sizes, a.samples),
+  // Loaded only when asked: the demo cluster pulls in the CLI and the agent.
+  latency: async (a: { changes: number }) =>
+    (await import('../src/demo/latency')).measureLatency(a.changes, (line) => void process.stderr.write(`  ${line}\n`)),
   rss: (a: { path: string; clusterEvents: number; followEvents: number }) => measureAgentRss(a.path, a.clusterEvents, a.followEvents),
 };
 

@@ -2,11 +2,13 @@
 // realistic cluster and its event log, then measures in child processes of
 // their own: replay speed from the embedded log, a full compile of one host,
 // single events applied incrementally, kernel apply in a fresh network
-// namespace (as root), and an agent's peak memory. Prints a table and writes
-// the same figures as JSON. It asserts nothing.
+// namespace (as root; one set element added to sets of growing size too),
+// an agent's peak memory, and (as root) the latency from an event appended to
+// it live on the remote host's kernel, on the demo cluster. Prints a table
+// and writes the same figures as JSON. It asserts nothing.
 //   npm run bench [-- --quick] [--out bench-results.json] [--cache-dir DIR]
-//                 [--only replay,compile,kernel,memory] [--log-backends] [--incident]
-// --quick runs everything at a tenth of the size.
+//                 [--only replay,compile,kernel,memory,latency] [--log-backends] [--incident]
+// --quick runs everything at a tenth of the size (latency: fewer changes).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -26,7 +28,7 @@ export interface BenchOptions {
   readonly incident: boolean;
 }
 
-export const SECTIONS = ['replay', 'compile', 'kernel', 'memory'] as const;
+export const SECTIONS = ['replay', 'compile', 'kernel', 'memory', 'latency'] as const;
 
 export const parseArgs = (argv: readonly string[]): BenchOptions => {
   const value = (name: string): string | undefined => {
@@ -55,6 +57,11 @@ export const sizesFor = (quick: boolean) => {
     kernelEndpoints: 100_000 / k,
     repeats: quick ? 60 : 200,
     kernelSamples: quick ? 15 : 30,
+    /** Elements in the set one element is added to: the issue's 10k and 500k. */
+    setElements: quick ? [1_000, 50_000] : [10_000, 500_000],
+    setSamples: quick ? 15 : 30,
+    /** Changes of each kind on the demo cluster (p99 wants a hundred). */
+    latencyChanges: quick ? 10 : 100,
     followEvents: 1000,
   };
 };
@@ -129,12 +136,22 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
     else {
       log(`kernel: apply in a fresh network namespace at ${sizes.kernelEndpoints} endpoints`);
       results.kernel = await inNamespace((prefix) => runChild('kernel', { endpoints: sizes.kernelEndpoints, samples: sizes.kernelSamples }, prefix));
+      log(`kernel: one element added to a set of ${sizes.setElements.join(' / ')} elements`);
+      results.setElement = await inNamespace((prefix) => runChild('set-element', { sizes: sizes.setElements, samples: sizes.setSamples }, prefix));
     }
   }
   if (wants('memory')) {
     log(`memory: an agent for one host of the ${sizes.logEndpoints}-endpoint cluster`);
     const clusterEvents = clusterDocs(logShape).length;
     results.memory = await runChild('rss', { path: logPath, clusterEvents, followEvents: sizes.followEvents });
+  }
+  if (wants('latency')) {
+    const why = canUseKernel() ?? (spawnSync('bird', ['--version']).status !== 0 ? 'BIRD is not installed' : undefined);
+    if (why !== undefined) results.latency = { skipped: why };
+    else {
+      log(`latency: event appended → live on the remote host's kernel, demo cluster, ${sizes.latencyChanges} changes of each kind`);
+      results.latency = await runChild('latency', { changes: sizes.latencyChanges });
+    }
   }
   if (o.logBackends) {
     const { benchLogBackends, serverAddressesFromEnv } = await import('./log-backends');

@@ -1,12 +1,16 @@
 // The kernel side, run as root inside a fresh network namespace (main.ts
 // makes it and runs this there): a full snapshot loaded by `nft -j -f` alone
-// versus by foldnet's applier (kernel read, plan, nft, routes, sysctls, BIRD
-// config check), then endpoints added one at a time — planned by the applier
-// from memory (what src/applier does today) and from the incremental
-// compiler's delta (compiler/incremental/delta-plan.ts) — with plan size and
-// time. Workload interfaces are veth pairs, so routes and sysctls have a device.
+// versus by foldnet's applier into a bare host (kernel read, plan, nft,
+// routes, sysctls, BIRD config check; median of three, the host emptied in
+// between), a new applier syncing the same snapshot onto a kernel that
+// already holds it (an agent restarting: read back and normalised), drift
+// checks (the first normalises the listing; a repeat finds it unchanged),
+// then endpoints added one at a time — planned by the applier from memory
+// and from the incremental compiler's delta (compiler/incremental/
+// delta-plan.ts) — with plan size and time. Workload interfaces are veth
+// pairs, so routes and sysctls have a device.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
@@ -19,6 +23,8 @@ import { planSize } from '../compiler/plan/host-plan';
 import { Plan } from '../compiler/plan/types';
 import { Applier } from '../src/applier/applier';
 import { applyPlan } from '../src/applier/apply-plan';
+import type { ApplyStep } from '../src/applier/contract';
+import { sysctlPath } from '../src/applier/sysctl-path';
 import { clusterDocs, endpointDoc, endpointTraits, hostName, shapeFor } from './cluster-gen';
 import { putEvent, stateOf } from './cluster-state';
 import { median, quantile, round, timed, timedAsync } from './stats';
@@ -40,11 +46,20 @@ export interface KernelFigures {
   readonly endpoints: number;
   readonly snapshot: { readonly rules: number; readonly setElements: number; readonly chains: number; readonly sets: number };
   readonly rawNftMs: number;
+  /** foldnet's first apply into a bare host, median of three. */
   readonly foldnetApplyMs: number;
   /** Of foldnet's apply: reading the kernel and planning (the rest is nft, ip, sysctl and bird -p). */
   readonly foldnetReadAndPlanMs: number;
+  /** Of foldnet's apply, each step (median). */
+  readonly foldnetStepMs: Partial<Record<ApplyStep, number>>;
   readonly overhead: number;
+  /** A new applier's first sync onto a kernel that already holds the snapshot (agent restart): read, normalise, empty plan. */
+  readonly restartSyncMs: number;
+  /** Drift checks of an unchanged kernel: the first after a commit normalises the listing, a repeat skips it (same listing). */
+  readonly driftCheckMs: { readonly first: number; readonly repeat: number };
   readonly compileMs: number;
+  /** Compile over foldnet's full apply: the issue wants ≤ 0.1. */
+  readonly compileShare: number;
   readonly endpointAdded: { readonly applierFromMemory: UpdateFigure; readonly fromDelta: UpdateFigure };
 }
 
@@ -102,9 +117,40 @@ export async function measureKernel(endpoints: number, samples: number): Promise
     });
 
     const options = { birdConfigPath: join(dir, 'bird.conf'), tmpDir: dir };
-    const applier = new Applier(options);
-    const full = await timedAsync(() => applier.sync(snap));
-    if (!full.value.result.ok) throw new Error(`foldnet's full apply failed: ${JSON.stringify(full.value.result)}`);
+    // A bare host between full applies: no table, no foldnet routes, sysctls as they were, no BIRD config.
+    const sysctlsBefore = snap.sysctls.flatMap((x) => {
+      const path = sysctlPath(x.key);
+      return existsSync(path) ? [{ path, value: readFileSync(path, 'utf8') }] : [];
+    });
+    const bare = () => {
+      sh('nft', ['delete', 'table', 'inet', 'foldnet']);
+      for (const f of [4, 6]) sh('ip', [`-${f}`, 'route', 'flush', 'proto', '88']);
+      for (const x of sysctlsBefore) writeFileSync(x.path, x.value);
+      rmSync(options.birdConfigPath, { force: true });
+    };
+    const fulls: Array<{ ms: number; readAndPlan: number; steps: Partial<Record<ApplyStep, number>> }> = [];
+    let applier = new Applier(options);
+    for (let k = 0; k < 3; k++) {
+      if (k > 0) bare();
+      applier = new Applier(options);
+      const full = await timedAsync(() => applier.sync(snap));
+      if (!full.value.result.ok) throw new Error(`foldnet's full apply failed: ${JSON.stringify(full.value.result)}`);
+      if (full.value.listing !== 'absent') throw new Error(`the first sync onto a bare host found the table ${full.value.listing}`);
+      fulls.push({ ms: full.ms, readAndPlan: full.ms - full.value.result.durationMs, steps: full.value.result.stepMs ?? {} });
+    }
+    const steps = [...new Set(fulls.flatMap((f) => Object.keys(f.steps)))] as ApplyStep[];
+    const foldnetStepMs = Object.fromEntries(steps.map((st) => [st, round(median(fulls.map((f) => f.steps[st] ?? 0)))]));
+
+    // An agent restarting: a new applier, the kernel already equal to the snapshot.
+    const restarted = new Applier(options);
+    const restart = await timedAsync(() => restarted.sync(snap));
+    if (!restart.value.result.ok || restart.value.plan.nft.length > 0) throw new Error(`the restart sync was not empty: ${JSON.stringify(restart.value.plan).slice(0, 500)}`);
+    const drifts = [];
+    for (let k = 0; k < 2; k++) {
+      const d = await timedAsync(() => applier.driftCheck());
+      if (!d.value.result.ok || d.value.plan.nft.length > 0) throw new Error(`a drift check of an unchanged kernel repaired: ${JSON.stringify(d.value.plan).slice(0, 500)}`);
+      drifts.push(d.ms);
+    }
 
     let next = shape.endpoints * 3;
     const addEndpoint = () => {
@@ -140,15 +186,19 @@ export async function measureKernel(endpoints: number, samples: number): Promise
       fromDelta.push({ plan: p.value, planMs: p.ms, applyMs: a.ms });
       snap = now;
     }
-    const foldnetApplyMs = full.ms;
+    const foldnetApplyMs = median(fulls.map((f) => f.ms));
     return {
       endpoints,
       snapshot: count(snap),
       rawNftMs: round(median(raw)),
       foldnetApplyMs: round(foldnetApplyMs),
-      foldnetReadAndPlanMs: round(full.ms - full.value.result.durationMs),
+      foldnetReadAndPlanMs: round(median(fulls.map((f) => f.readAndPlan))),
+      foldnetStepMs,
       overhead: round(foldnetApplyMs / median(raw), 2),
+      restartSyncMs: round(restart.ms),
+      driftCheckMs: { first: round(drifts[0]!), repeat: round(drifts[1]!) },
       compileMs: round(compiled.ms),
+      compileShare: round(compiled.ms / foldnetApplyMs, 2),
       endpointAdded: { applierFromMemory: figure(fromMemory), fromDelta: figure(fromDelta) },
     };
   } finally {

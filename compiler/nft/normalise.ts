@@ -11,9 +11,15 @@ import { pipe } from 'fp-ts/function';
 import type { NftChain, NftCommand, NftDocument, NftMap, NftSet } from './schema';
 import { decodeNftDocument } from './schema';
 import { foldNftDocument, NftRuleset } from './ruleset';
-import { formatInterval } from './datatype';
+import { formatInterval, Interval } from './datatype';
 import { compareIntervals, sortUnique } from './intervals';
 import { canonicalRule } from './canonical-rule';
+
+/** Sorted without exact duplicates: as given when already so (one pass; most element lists are), else sortUnique's copy. */
+const sortedUnique = <I extends Interval>(ivs: ReadonlyArray<I>): ReadonlyArray<I> => {
+  for (let i = 1; i < ivs.length; i++) if (compareIntervals(ivs[i - 1]!, ivs[i]!) >= 0) return sortUnique(ivs);
+  return ivs;
+};
 
 const byName = <V>(m: ReadonlyMap<string, V>): Array<[string, V]> => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -31,7 +37,7 @@ export const rulesetToDocument = (rs: NftRuleset): NftDocument => {
   const out: NftCommand[] = [{ table: { family: 'inet', name: table } }];
   for (const [, c] of byName(rs.chains)) out.push({ chain: chainObject(c.decl) });
   for (const [name, s] of byName(rs.sets)) {
-    const elem = sortUnique(s.elems).map((iv) => formatInterval(s.decl.type, iv));
+    const elem = sortedUnique(s.elems).map((iv) => formatInterval(s.decl.type, iv));
     const set: NftSet = { family: 'inet', table, name, type: s.decl.type, ...withFlags(s.decl.flags), ...(elem.length > 0 ? { elem } : {}) };
     out.push({ set });
   }

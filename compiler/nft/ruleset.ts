@@ -9,7 +9,7 @@ import * as E from 'fp-ts/Either';
 import type { NftChain, NftCommand, NftDocument, NftElem, NftMap, NftMapElem, NftObject, NftRule, NftSet, NftVerdict } from './schema';
 import type { ParsedElem } from './datatype';
 import { checkElems, checkMapElems } from './check';
-import { firstOverlap, sameInterval } from './intervals';
+import { compareIntervals, firstOverlap, sameInterval } from './intervals';
 import { MAX_LEVEL, findLoop, findTooDeep, lookupsOf, mapTargets, referenceProblems } from './references';
 import { findMisplacedDnat } from './placement';
 
@@ -41,6 +41,12 @@ const stripMap = (m: NftMap): NftMap => ({ family: m.family, table: m.table, nam
 
 /** Adds parsed elements; identical ones are no-ops, overlaps are refused as the kernel does. */
 const addElems = <T extends { iv: ParsedElem }>(have: T[], add: ReadonlyArray<T>, same: (a: T, b: T) => boolean, path: string): string[] => {
+  // One sort checks a whole batch; only a batch with a problem is replayed element by element, to report it as the kernel would.
+  if (cleanBatch(have, add, same)) {
+    const at = new Map(have.map((h) => [h.iv.lo, h.iv.hi] as const));
+    for (const e of add) if (at.get(e.iv.lo) !== e.iv.hi) (at.set(e.iv.lo, e.iv.hi), have.push(e));
+    return [];
+  }
   for (const e of add) {
     const twin = have.find((h) => sameInterval(h.iv, e.iv));
     if (twin !== undefined) {
@@ -51,6 +57,25 @@ const addElems = <T extends { iv: ParsedElem }>(have: T[], add: ReadonlyArray<T>
     have.push(e);
   }
   return [];
+};
+
+/**
+ * Whether adding `add` to `have` one by one would succeed: identical
+ * intervals agree (with the first of them), distinct ones share no point.
+ * Then distinct intervals have distinct lower bounds.
+ */
+const cleanBatch = <T extends { iv: ParsedElem }>(have: ReadonlyArray<T>, add: ReadonlyArray<T>, same: (a: T, b: T) => boolean): boolean => {
+  const all = [...have, ...add].sort((a, b) => compareIntervals(a.iv, b.iv)); // stable: the first of equals stays first
+  let first: T | undefined;
+  for (const e of all) {
+    if (first !== undefined && sameInterval(first.iv, e.iv)) {
+      if (!same(first, e)) return false;
+      continue;
+    }
+    if (first !== undefined && e.iv.lo <= first.iv.hi) return false;
+    first = e;
+  }
+  return true;
 };
 
 const sameVerdict = (a: { verdict: NftVerdict }, b: { verdict: NftVerdict }): boolean => JSON.stringify(a.verdict) === JSON.stringify(b.verdict);
@@ -109,9 +134,11 @@ const applyAdd = (w: Work, o: NftObject, path: string): string[] => {
   return applyElements(w, o.element.name, o.element.elem, 'add', `${path}.element`);
 };
 
+/** `have` and then what `add` holds that it does not (after addElems accepted them: distinct intervals have distinct lower bounds). */
 const mergeInto = (have: ReadonlyArray<ParsedElem>, add: ReadonlyArray<ParsedElem>): ParsedElem[] => {
   const out = [...have];
-  for (const e of add) if (!out.some((h) => sameInterval(h, e))) out.push(e);
+  const at = new Map(have.map((h) => [h.lo, h.hi] as const));
+  for (const e of add) if (at.get(e.lo) !== e.hi) (at.set(e.lo, e.hi), out.push(e));
   return out;
 };
 

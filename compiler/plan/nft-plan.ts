@@ -23,6 +23,7 @@ export interface NftPlanOptions {
 
 interface Where { readonly family: 'inet'; readonly table: string }
 
+// Callers filter before sorting: a set of 500k elements that gains one sorts one key, not 500k.
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(byString);
 
 /** Every object of a document as an `add`, in its own order (declarations before use). */
@@ -104,10 +105,10 @@ const diffIndexed = (a: NftIndex, d: NftIndex, at: Where): NftCommand[] => {
       const target = verdictTarget(h.elem);
       return w === undefined || w.verdictKey !== h.verdictKey || (target !== undefined && goneChains.has(target));
     };
-    const dels = sorted(have.keys()).filter(stale);
+    const dels = sorted([...have.keys()].filter(stale));
     if (dels.length > 0) out.push({ delete: { element: { ...ref(n), elem: dels.map((k) => have.get(k)!.elem[0]) } } });
     const deleted = new Set(dels);
-    const adds = sorted(want.keys()).filter((k) => !have.has(k) || deleted.has(k)).map((k) => want.get(k)!.elem);
+    const adds = sorted([...want.keys()].filter((k) => !have.has(k) || deleted.has(k))).map((k) => want.get(k)!.elem);
     if (adds.length > 0) mapAdds.push([n, adds]);
   }
   for (const n of sorted(goneMaps)) if ((a.maps.get(n)!.elem ?? []).length > 0) out.push({ flush: { map: ref(n) } });
@@ -118,9 +119,9 @@ const diffIndexed = (a: NftIndex, d: NftIndex, at: Where): NftCommand[] => {
     if (a.sets.get(n)!.elem === d.sets.get(n)!.elem) continue;
     const have = a.setElems.get(n)!;
     const want = d.setElems.get(n)!;
-    const dels = sorted(have.keys()).filter((k) => !want.has(k));
+    const dels = sorted([...have.keys()].filter((k) => !want.has(k)));
     if (dels.length > 0) out.push({ delete: { element: { ...ref(n), elem: dels.map((k) => have.get(k)!) } } });
-    const adds = sorted(want.keys()).filter((k) => !have.has(k)).map((k) => want.get(k)!);
+    const adds = sorted([...want.keys()].filter((k) => !have.has(k))).map((k) => want.get(k)!);
     if (adds.length > 0) setAdds.push([n, adds]);
   }
 

@@ -18,16 +18,19 @@ export async function applyPlan(plan: Plan, options: ApplierOptions): Promise<Ap
     ['bird', plan.bird !== undefined, () => applyBird(io, options, plan.bird!)],
   ];
   const applied: ApplyStep[] = [];
+  const stepMs: Partial<Record<ApplyStep, number>> = {};
   for (const [step, needed, run] of steps) {
     if (!needed) continue;
     let error: StepOutcome;
+    const stepStarted = performance.now();
     try {
       error = await run();
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
-    if (error !== undefined) return { ok: false, failed: { step, error }, durationMs: performance.now() - started, applied };
+    stepMs[step] = performance.now() - stepStarted;
+    if (error !== undefined) return { ok: false, failed: { step, error }, durationMs: performance.now() - started, applied, stepMs };
     applied.push(step);
   }
-  return { ok: true, durationMs: performance.now() - started, applied };
+  return { ok: true, durationMs: performance.now() - started, applied, stepMs };
 }

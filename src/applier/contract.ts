@@ -15,6 +15,8 @@ export interface ApplyResult {
   readonly durationMs: number;
   /** Steps that ran and succeeded, in order (steps with nothing to do are skipped). */
   readonly applied?: readonly ApplyStep[];
+  /** Milliseconds each step that ran took (the failed one included). */
+  readonly stepMs?: Partial<Record<ApplyStep, number>>;
 }
 
 export type { HostSnapshot };

@@ -2,8 +2,11 @@
 // the current network namespace — table `inet foldnet` (normalised; absent
 // or outside foldnet's subset is said so), routes of protocol 88 in the main
 // table, the managed sysctls (a missing interface is skipped), and the BIRD
-// config file. Nothing else is read. It is slow at scale (a full listing):
-// the Applier calls it on first use, on refresh and for drift checks only.
+// config file. Nothing else is read. It is slow at scale (normalising a full
+// listing): the Applier calls it on first use, on refresh and for drift
+// checks only, and readKernelLazily lets it skip normalising a listing it has
+// seen before (same digest).
+import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/Either';
 import { FOLDNET_RTPROTO, SysctlModel } from '../../compiler/compile/snapshot';
 import { normaliseListing } from '../../compiler/nft/normalise';
@@ -13,10 +16,20 @@ import { ReadKernelOptions, resolve } from './options';
 import { parseRouteListing } from './route-listing';
 import { sysctlPath } from './sysctl-path';
 
-const readNft = async (run: CommandRunner): Promise<Pick<KernelState, 'nft' | 'nftUnreadable'>> => {
+type NftPart = Pick<KernelState, 'nft' | 'nftUnreadable'>;
+
+/** The table as listed: a digest of the listing's text (undefined when there is no table), normalised on demand. */
+export interface NftListing {
+  readonly digest: string | undefined;
+  normalised(): NftPart;
+}
+
+const absent: NftListing = { digest: undefined, normalised: () => ({ nft: undefined }) };
+
+const readNft = async (run: CommandRunner): Promise<NftListing> => {
   const r = await run('nft', ['-j', 'list', 'table', 'inet', 'foldnet']);
   if (r.status !== 0) {
-    if (/No such file or directory/.test(r.stderr)) return { nft: undefined };
+    if (/No such file or directory/.test(r.stderr)) return absent;
     throw new Error(`nft -j list table inet foldnet failed (exit ${r.status}): ${r.stderr.trim()}`);
   }
   let listed: unknown;
@@ -25,8 +38,15 @@ const readNft = async (run: CommandRunner): Promise<Pick<KernelState, 'nft' | 'n
   } catch (e) {
     throw new Error(`nft -j list table inet foldnet: output is not JSON: ${(e as Error).message}`);
   }
-  const doc = normaliseListing(listed);
-  return E.isRight(doc) ? { nft: doc.right } : { nft: undefined, nftUnreadable: doc.left };
+  let part: NftPart | undefined;
+  return {
+    digest: createHash('sha256').update(r.stdout).digest('hex'),
+    normalised: () => {
+      if (part !== undefined) return part;
+      const doc = normaliseListing(listed);
+      return (part = E.isRight(doc) ? { nft: doc.right } : { nft: undefined, nftUnreadable: doc.left });
+    },
+  };
 };
 
 const readRoutes = async (run: CommandRunner, family: 4 | 6) => {
@@ -50,7 +70,8 @@ const readSysctls = async (read: (path: string) => Promise<string | undefined>, 
   return out;
 };
 
-export async function readKernel(options: ReadKernelOptions): Promise<KernelState> {
+/** The kernel state with the table's listing not yet normalised. */
+export async function readKernelLazily(options: ReadKernelOptions): Promise<{ readonly nft: NftListing; readonly rest: Omit<KernelState, 'nft' | 'nftUnreadable'> }> {
   const { run, files, sysctlRoot } = resolve(options);
   const [nft, v4, v6, sysctls, bird] = await Promise.all([
     readNft(run),
@@ -59,5 +80,10 @@ export async function readKernel(options: ReadKernelOptions): Promise<KernelStat
     readSysctls((p) => files.read(p), sysctlRoot, options.sysctlKeys ?? []),
     files.read(options.birdConfigPath),
   ]);
-  return { ...nft, routes: [...v4, ...v6], sysctls, bird };
+  return { nft, rest: { routes: [...v4, ...v6], sysctls, bird } };
+}
+
+export async function readKernel(options: ReadKernelOptions): Promise<KernelState> {
+  const { nft, rest } = await readKernelLazily(options);
+  return { ...nft.normalised(), ...rest };
 }

@@ -6,7 +6,8 @@
 //   route   — endpoint E (host-2) is deleted / put back; measured until
 //             host-1's kernel loses / learns the route to E: host-2's agent
 //             applies, BIRD on host-2 announces, BIRD on host-1 installs.
-// Prints every sample and the median, p90 and maximum.
+// Prints every sample and the median, p90, p99 and maximum; measureLatency
+// is the same run as data (npm run bench calls it, as root).
 //   npm run build && node dist/src/demo/latency.js [--changes 20]
 import { join } from 'node:path';
 import { DemoCluster } from './cluster';
@@ -30,6 +31,7 @@ export interface Stats {
   readonly n: number;
   readonly median: number;
   readonly p90: number;
+  readonly p99: number;
   readonly min: number;
   readonly max: number;
 }
@@ -38,10 +40,11 @@ export const stats = (xs: readonly number[]): Stats => {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
   const median = s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return { n: s.length, median, p90: at(0.9), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
+  return { n: s.length, median, p90: at(0.9), p99: at(0.99), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
 };
 
-const fmt = (s: Stats): string => `n=${s.n} median=${s.median.toFixed(1)} ms p90=${s.p90.toFixed(1)} ms min=${s.min.toFixed(1)} ms max=${s.max.toFixed(1)} ms`;
+const fmt = (s: Stats): string =>
+  `n=${s.n} median=${s.median.toFixed(1)} ms p90=${s.p90.toFixed(1)} ms p99=${s.p99.toFixed(1)} ms min=${s.min.toFixed(1)} ms max=${s.max.toFixed(1)} ms`;
 
 /** Appends the policy N times (removing it in between); each sample: event time → first passing handshake. */
 export async function measurePolicy(cluster: DemoCluster, n: number, log: (s: string) => void): Promise<number[]> {
@@ -90,14 +93,18 @@ export async function measureRoutes(cluster: DemoCluster, n: number, log: (s: st
   return { withdraw, learn };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const i = argv.indexOf('--changes');
-  const n = i < 0 ? 20 : Number(argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) {
-    process.stderr.write('Error: --changes: expected a positive integer\n');
-    return 2;
-  }
-  const say = (s: string): void => void process.stdout.write(`${s}\n`);
+export interface LatencyFigures {
+  readonly changes: number;
+  /** Event appended → policy live on host-2's kernel (A → E TCP 80 passes). */
+  readonly policy: Stats;
+  /** Event appended → route withdrawn on host-1's kernel (E deleted), through host-2's agent and both BIRDs. */
+  readonly routeWithdrawn: Stats;
+  /** Event appended → route learned on host-1's kernel (E put back). */
+  readonly routeLearned: Stats;
+}
+
+/** Brings the demo cluster up, measures `n` changes of each kind, and takes it down (whatever happens). Needs root. */
+export async function measureLatency(n: number, say: (s: string) => void): Promise<LatencyFigures> {
   let cluster: DemoCluster | undefined;
   const onSignal = (): void => void (cluster?.down() ?? Promise.resolve()).then(() => process.exit(130));
   process.once('SIGINT', onSignal);
@@ -109,17 +116,33 @@ async function main(argv: readonly string[]): Promise<number> {
     say(`cluster up (run ${cluster.runId}); ${n} changes of each kind`);
     const policy = await measurePolicy(cluster, n, say);
     const routes = await measureRoutes(cluster, n, say);
+    return { changes: n, policy: stats(policy), routeWithdrawn: stats(routes.withdraw), routeLearned: stats(routes.learn) };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    const problems = await cluster?.down();
+    for (const p of problems ?? []) process.stderr.write(`cleanup: ${p}\n`);
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const i = argv.indexOf('--changes');
+  const n = i < 0 ? 20 : Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write('Error: --changes: expected a positive integer\n');
+    return 2;
+  }
+  const say = (s: string): void => void process.stdout.write(`${s}\n`);
+  try {
+    const f = await measureLatency(n, say);
     say('');
-    say(`event appended → policy live on host-2's kernel (A → E TCP 80 passes): ${fmt(stats(policy))}`);
-    say(`event appended → route withdrawn on host-1's kernel (E deleted):      ${fmt(stats(routes.withdraw))}`);
-    say(`event appended → route learned on host-1's kernel (E put back):       ${fmt(stats(routes.learn))}`);
+    say(`event appended → policy live on host-2's kernel (A → E TCP 80 passes): ${fmt(f.policy)}`);
+    say(`event appended → route withdrawn on host-1's kernel (E deleted):      ${fmt(f.routeWithdrawn)}`);
+    say(`event appended → route learned on host-1's kernel (E put back):       ${fmt(f.routeLearned)}`);
     return 0;
   } catch (e) {
     process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
-  } finally {
-    const problems = await cluster?.down();
-    for (const p of problems ?? []) process.stderr.write(`cleanup: ${p}\n`);
   }
 }
 

@@ -203,3 +203,87 @@ describe('Applier', () => {
     );
   });
 });
+
+describe('Applier: what it normalises', () => {
+  const tamperTable = (host: FakeHost): void => {
+    host.files.set('/tmp/flush.json', JSON.stringify(b.document([{ flush: { table: { family: 'inet', name: 'foldnet' } } }])));
+    assert.equal(host.run('nft', ['-j', '-f', '/tmp/flush.json']).status, 0);
+  };
+
+  test('onto a host without the table, the first sync loads the ruleset whole as the compiler emitted it', async () => {
+    const host = new FakeHost(SEED_DEVICES);
+    const s = snaps.seed!;
+    const emitted = s.nftables.nftables.map((o) => ({ add: o }));
+    const normalised = planHost(await readKernel({ ...host.options(), sysctlKeys: keysOf(s) }), s).nft;
+    assert.notDeepEqual(normalised, emitted, 'the seed snapshot is not already in normal form, so the two paths differ');
+    const r = await new Applier(host.options()).sync(s);
+    assert.ok(r.result.ok && r.readKernel, JSON.stringify(r.result.failed));
+    assert.equal(r.listing, 'absent');
+    assert.deepEqual(r.plan.nft, emitted);
+    await assertConverged(host, s);
+  });
+
+  test('a table foldnet cannot read is replaced whole by the ruleset as emitted', async () => {
+    const host = new FakeHost(SEED_DEVICES);
+    const original = host.run.bind(host);
+    let weird = true;
+    host.run = (cmd, args, input) =>
+      weird && cmd === 'nft' && args[1] === 'list'
+        ? { status: 0, stdout: JSON.stringify({ nftables: [{ table: { family: 'inet', name: 'foldnet' } }, { chain: { family: 'inet', table: 'foldnet', name: 'x', prio: 'weird' } }] }), stderr: '' }
+        : original(cmd, args, input);
+    host.ruleset = { ...host.ruleset, table: 'foldnet' };
+    const r = await new Applier(host.options()).sync(snaps.seed!);
+    assert.ok(r.result.ok, JSON.stringify(r.result.failed));
+    assert.equal(r.listing, 'unreadable');
+    assert.deepEqual(r.plan.nft, [{ delete: { table: { family: 'inet', name: 'foldnet' } } }, ...snaps.seed!.nftables.nftables.map((o) => ({ add: o }))]);
+    weird = false;
+    await assertConverged(host, snaps.seed!);
+  });
+
+  test('a drift check normalises a listing once; while the table lists the same it is not normalised again, and routes and sysctls are still repaired', async () => {
+    const host = new FakeHost(SEED_DEVICES);
+    const applier = new Applier(host.options());
+    assert.ok((await applier.sync(snaps.seed!)).result.ok);
+    const first = await applier.driftCheck();
+    assert.equal(first.listing, 'normalised');
+    assert.ok(isEmptyPlan(first.plan));
+    const again = await applier.driftCheck();
+    assert.equal(again.listing, 'unchanged');
+    assert.ok(isEmptyPlan(again.plan));
+    host.routes.delete([...host.routes.keys()][0]!);
+    host.files.set('/fake/sys/net/ipv4/conf/cali-b/proxy_arp', '0\n');
+    const repaired = await applier.driftCheck();
+    assert.equal(repaired.listing, 'unchanged');
+    assert.deepEqual(repaired.plan.nft, []);
+    assert.equal(repaired.plan.routes.add.length, 1);
+    assert.deepEqual(repaired.plan.sysctls, [{ key: 'net.ipv4.conf.cali-b.proxy_arp', value: '1' }]);
+    assert.ok(repaired.result.ok);
+    await assertConverged(host, snaps.seed!);
+  });
+
+  test('a table changed after a drift check found it equal is normalised and repaired by the next', async () => {
+    const host = new FakeHost(SEED_DEVICES);
+    const applier = new Applier(host.options());
+    assert.ok((await applier.sync(snaps.seed!)).result.ok);
+    await applier.driftCheck();
+    assert.equal((await applier.driftCheck()).listing, 'unchanged');
+    tamperTable(host);
+    const repaired = await applier.driftCheck();
+    assert.equal(repaired.listing, 'normalised');
+    assert.ok(repaired.plan.nft.length > 0 && repaired.result.ok);
+    await assertConverged(host, snaps.seed!);
+    assert.equal((await applier.driftCheck()).listing, 'normalised', 'the repair changed the listing: it is checked again');
+  });
+
+  test('a sync to another snapshot never takes a listing for unchanged', async () => {
+    const host = new FakeHost(SEED_DEVICES);
+    const applier = new Applier(host.options());
+    assert.ok((await applier.sync(snaps.seed!)).result.ok);
+    await applier.driftCheck();
+    applier.refresh();
+    const r = await applier.sync(snaps.plusF!);
+    assert.equal(r.listing, 'normalised');
+    assert.ok(r.result.ok);
+    await assertConverged(host, snaps.plusF!);
+  });
+});
