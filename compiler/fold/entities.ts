@@ -1,7 +1,9 @@
 // Per-kind put and remove on the model: translate the resource, check the
 // invariants that must hold across resources, and say what changed. A broken
 // invariant is a reason string; the caller records it as a rejection, and the
-// first writer keeps what it had.
+// first writer keeps what it had. The kinds in-place.ts lists must check every
+// invariant before their first write: foldAll folds them on transient maps,
+// where a write cannot be taken back.
 import * as E from 'fp-ts/Either';
 import { cidrsOverlap, cidrAddress, Ip } from '../net/ip';
 import * as F from '../resources/foldnet-kinds';
@@ -10,14 +12,15 @@ import { K8sService } from '../resources/k8s-service';
 import { KindId } from '../resources/kinds';
 import * as FM from '../model/from-foldnet';
 import * as KM from '../model/from-k8s';
-import { DEFAULT_TIER, EndpointModel, PolicyModel } from '../model/types';
+import { DEFAULT_TIER, EndpointModel, HostModel, PolicyModel } from '../model/types';
 import { assignAddresses } from '../ipam/assign';
 import { releaseAddresses, releaseHostBlocks, releasePoolBlocks } from '../ipam/release';
 import { ipamRequest } from '../ipam/request';
 import { IpamRequest } from '../ipam/types';
 import { ClusterState } from './state';
 import { poolServiceConflict, putFelixConfig, putHostEndpoint, putService, removeService, serviceAt } from './services';
-import { del, fromEither, inKeyOrder, set, Step, withChanges } from './step';
+import { Change } from './changes';
+import { del, delKnown, fromEither, inKeyOrder, set, setKnown, Step, withChanges } from './step';
 
 export type { Step } from './step';
 
@@ -34,8 +37,7 @@ const withOwners = (state: ClusterState, remove: readonly Ip[], add: readonly Ip
  * Unset: the endpoint's own addresses, which no one else may hold; any IPAM
  * addresses it had are given back.
  */
-const putEndpoint = (state: ClusterState, ep: EndpointModel, origin: KindId, request?: IpamRequest): Step => {
-  const existing = state.endpoints.get(ep.key);
+const putEndpoint = (state: ClusterState, ep: EndpointModel, origin: KindId, request: IpamRequest | undefined, existing: EndpointModel | undefined): Step => {
   if (existing && existing.origin !== origin) return E.left(`endpoint ${ep.key} is already defined by a ${existing.origin}`);
   const before = existing?.ips ?? [];
   if (request !== undefined) {
@@ -51,14 +53,23 @@ const putEndpoint = (state: ClusterState, ep: EndpointModel, origin: KindId, req
     const service = serviceAt(state, ip);
     if (service !== undefined) return E.left(`IP ${ip} is the address of service ${service}`);
   }
-  const released = releaseAddresses(state, before);
-  return withChanges(set(withOwners(released.state, before, ep.ips, ep.key), 'endpoints', 'endpoint', ep.key, ep), released.changes);
+  const released = releaseExplicit(state, before);
+  return withChanges(setKnown(withOwners(released.state, before, ep.ips, ep.key), 'endpoints', 'endpoint', ep.key, ep, existing), released.changes);
 };
 
+/**
+ * releaseAddresses, skipped when IPAM handed out none of `ips` (as it never
+ * does to endpoints that name their own): it would give back this very state
+ * and no changes, after a walk that costs more than the check.
+ */
+const releaseExplicit = (state: ClusterState, ips: readonly Ip[]): { state: ClusterState; changes: readonly Change[] } =>
+  ips.some((ip) => state.allocations.has(ip)) ? releaseAddresses(state, ips) : { state, changes: [] };
+
 const removeEndpoint = (state: ClusterState, key: string): Step => {
-  const before = state.endpoints.get(key)?.ips ?? [];
-  const released = releaseAddresses(state, before);
-  return withChanges(del(withOwners(released.state, before, [], key), 'endpoints', 'endpoint', key), released.changes);
+  const existing = state.endpoints.get(key);
+  const before = existing?.ips ?? [];
+  const released = releaseExplicit(state, before);
+  return withChanges(delKnown(withOwners(released.state, before, [], key), 'endpoints', 'endpoint', key, existing), released.changes);
 };
 
 const putPolicy = (state: ClusterState, p: PolicyModel): Step => {
@@ -72,12 +83,19 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
   switch (kind) {
     case 'Host':
       return fromEither(FM.hostModel(value as F.Host), (h) => {
-        for (const other of inKeyOrder(state.hosts)) {
-          if (other.name === h.name) continue;
+        const clash = (other: HostModel): Ip | undefined => {
+          if (other.name === h.name) return undefined;
           for (const ip of [h.ipv4, h.ipv6])
             if (ip && (other.ipv4 === ip || other.ipv6 === ip || cidrAddress(ip) === (other.ipv4 && cidrAddress(other.ipv4)) || cidrAddress(ip) === (other.ipv6 && cidrAddress(other.ipv6))))
-              return E.left(`BGP address ${cidrAddress(ip)} is already used by host ${other.name}`);
-        }
+              return cidrAddress(ip);
+          return undefined;
+        };
+        // The rejection names the first clashing host in key order; sorting every host costs more than looking first.
+        if (state.hosts.some((other) => clash(other) !== undefined))
+          for (const other of inKeyOrder(state.hosts)) {
+            const ip = clash(other);
+            if (ip !== undefined) return E.left(`BGP address ${ip} is already used by host ${other.name}`);
+          }
         for (const ip of [h.ipv4, h.ipv6]) {
           const service = ip === undefined ? undefined : serviceAt(state, cidrAddress(ip));
           if (service !== undefined) return E.left(`BGP address ${cidrAddress(ip!)} is the address of service ${service}`);
@@ -94,9 +112,14 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
       });
     case 'WorkloadEndpoint':
       return fromEither(ipamRequest(value as F.WorkloadEndpoint), (request) =>
-        fromEither(FM.endpointModel(value as F.WorkloadEndpoint), (ep) => putEndpoint(state, ep, 'WorkloadEndpoint', request)));
-    case 'Pod':
-      return fromEither(KM.podModel(value as K.K8sPod), (ep) => putEndpoint(state, ep, 'Pod'));
+        fromEither(FM.endpointModel(value as F.WorkloadEndpoint), (ep) => putEndpoint(state, ep, 'WorkloadEndpoint', request, state.endpoints.get(ep.key))));
+    case 'Pod': {
+      // One key string for the lookup and the model: each fresh string costs immutable-js a hash.
+      const pod = value as K.K8sPod;
+      const podKey = KM.podKey(pod);
+      const existing = state.endpoints.get(podKey);
+      return fromEither(KM.podModel(pod, existing, podKey), (ep) => putEndpoint(state, ep, 'Pod', undefined, existing));
+    }
     case 'Profile':
       return set(state, 'profiles', 'profile', key, FM.profileModel(value as F.Profile));
     case 'Tier':

@@ -9,6 +9,7 @@ import { kindById } from '../resources/kinds';
 import { typedResource } from '../resources/decode';
 import { Change } from './changes';
 import { putEntity, removeEntity, Step } from './entities';
+import { closeMaps, foldsInPlace, OpenMaps, openMaps } from './in-place';
 import { ClusterState, emptyState, Rejection, resourceId } from './state';
 
 export interface FoldResult {
@@ -23,26 +24,32 @@ export interface OutOfOrder {
   readonly got: number;
 }
 
-const step = (state: ClusterState, event: LoggedEvent): Step => {
+/** The model after a step, its resources written and its offset advanced, in one copy of the state. */
+const advanced = (x: { state: ClusterState; changes: Change[] }, resources: ClusterState['resources'], offset: number): FoldResult =>
+  ({ state: { ...x.state, resources, offset }, changes: x.changes });
+
+const step = (state: ClusterState, event: LoggedEvent): E.Either<string, FoldResult> => {
   const info = kindById(event.kind);
   if (!info) return E.left(`unknown kind ${event.kind}`);
   const id = resourceId(event.kind, event.key);
+  const next = state.offset + 1;
   if (event.type === 'remove') {
     if (!state.resources.has(id)) return E.left(`${event.kind} ${event.key} does not exist`);
     const r = removeEntity(state, info.id, event.key);
-    return E.map((x: { state: ClusterState; changes: Change[] }) => ({ ...x, state: { ...x.state, resources: x.state.resources.delete(id) } }))(r);
+    return E.isLeft(r) ? r : E.right(advanced(r.right, r.right.state.resources.delete(id), next));
   }
   const typed = typedResource(info.id, event.resource);
   if (E.isLeft(typed)) return E.left(`does not decode: ${typed.left.join('; ')}`);
-  const r = putEntity(state, info.id, event.key, typed.right);
+  const r: Step = putEntity(state, info.id, event.key, typed.right);
+  if (E.isLeft(r)) return r;
   const stored = { kind: info.id, key: event.key, resource: event.resource, offset: event.offset, time: event.time };
-  return E.map((x: { state: ClusterState; changes: Change[] }) => ({ ...x, state: { ...x.state, resources: x.state.resources.set(id, stored) } }))(r);
+  return E.right(advanced(r.right, r.right.state.resources.set(id, stored), next));
 };
 
 export const fold = (state: ClusterState, event: LoggedEvent): E.Either<OutOfOrder, FoldResult> => {
   if (event.offset !== state.offset) return E.left({ _tag: 'OutOfOrder', expected: state.offset, got: event.offset });
   const r = step(state, event);
-  if (E.isRight(r)) return E.right({ state: { ...r.right.state, offset: state.offset + 1 }, changes: r.right.changes });
+  if (E.isRight(r)) return r;
   const rejection: Rejection = { offset: event.offset, type: event.type, kind: event.kind, key: event.key, reason: r.left };
   return E.right({
     state: { ...state, offset: state.offset + 1, rejections: state.rejections.set(event.offset, rejection) },
@@ -51,13 +58,25 @@ export const fold = (state: ClusterState, event: LoggedEvent): E.Either<OutOfOrd
   });
 };
 
-/** Folds a whole sequence; stops at the first event out of order. */
+/**
+ * Folds a whole sequence; stops at the first event out of order. The state it
+ * returns is the one `fold` gives event by event; runs of events that check
+ * before they write are folded on transient maps (in-place.ts), which never
+ * leave this call.
+ */
 export const foldAll = (events: Iterable<LoggedEvent>, from: ClusterState = emptyState()): E.Either<OutOfOrder, ClusterState> => {
   let state = from;
+  let open: OpenMaps | undefined;
   for (const ev of events) {
+    const inPlace = foldsInPlace(ev);
+    if (inPlace && open === undefined) ({ state, maps: open } = openMaps(state));
+    else if (!inPlace && open !== undefined) {
+      state = closeMaps(state, open);
+      open = undefined;
+    }
     const r = fold(state, ev);
     if (E.isLeft(r)) return r;
     state = r.right.state;
   }
-  return E.right(state);
+  return E.right(open === undefined ? state : closeMaps(state, open));
 };

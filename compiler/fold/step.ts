@@ -9,15 +9,22 @@ import { ClusterState } from './state';
 
 export type Step = E.Either<string, { state: ClusterState; changes: Change[] }>;
 
-export const set = <V>(state: ClusterState, field: keyof ClusterState, entity: Entity, key: string, value: V): Step => {
+export const set = <V>(state: ClusterState, field: keyof ClusterState, entity: Entity, key: string, value: V): Step =>
+  setKnown(state, field, entity, key, value, (state[field] as unknown as IMap<string, V>).get(key));
+
+/** `set` when the caller has just read what `key` holds (`before`): a replay writes endpoints, and each lookup costs. */
+export const setKnown = <V>(state: ClusterState, field: keyof ClusterState, entity: Entity, key: string, value: V, before: V | undefined): Step => {
   const map = state[field] as unknown as IMap<string, V>;
-  const before = map.get(key);
   return E.right({ state: { ...state, [field]: map.set(key, value) }, changes: [{ entity, key, before, after: value }] });
 };
 
-export const del = (state: ClusterState, field: keyof ClusterState, entity: Entity, key: string): Step => {
+export const del = (state: ClusterState, field: keyof ClusterState, entity: Entity, key: string): Step =>
+  delKnown(state, field, entity, key, (state[field] as unknown as IMap<string, unknown>).get(key));
+
+/** `del` when the caller has just read what `key` holds (`before`). */
+export const delKnown = (state: ClusterState, field: keyof ClusterState, entity: Entity, key: string, before: unknown): Step => {
   const map = state[field] as unknown as IMap<string, unknown>;
-  return E.right({ state: { ...state, [field]: map.delete(key) }, changes: [{ entity, key, before: map.get(key) }] });
+  return E.right({ state: { ...state, [field]: map.delete(key) }, changes: [{ entity, key, before }] });
 };
 
 /** IPAM's own changes go first: they are what made the endpoint's addresses. */

@@ -27,7 +27,16 @@ export const namespaceModel = (n: K.K8sNamespace): NamespaceModel => ({
 
 const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
 
-export const podModel = (p: K.K8sPod): E.Either<string, EndpointModel> => {
+/** The key of a Pod's endpoint, `namespace/name`. */
+export const podKey = (p: K.K8sPod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+
+/**
+ * `previous`: the endpoint the fold holds at this pod's key, if any. A pod
+ * keeps its interface name for life (a hash of its namespace and name), so a
+ * pod put again (relabelled, moved) reuses the one it had instead of hashing.
+ * `key`: podKey(p), when the caller has it already.
+ */
+export const podModel = (p: K.K8sPod, previous?: EndpointModel, key: string = podKey(p)): E.Either<string, EndpointModel> => {
   const ns = p.metadata.namespace ?? 'default';
   const texts = p.status?.podIPs?.map((x) => x.ip) ?? (p.status?.podIP ? [p.status.podIP] : []);
   const ips: Ip[] = [];
@@ -40,11 +49,13 @@ export const podModel = (p: K.K8sPod): E.Either<string, EndpointModel> => {
     (c.ports ?? []).filter((cp) => cp.name).map((cp) => ({ name: cp.name!, port: cp.containerPort, protocol: PROTO[cp.protocol ?? 'TCP']! })),
   );
   return E.right({
-    key: `${ns}/${p.metadata.name}`,
+    key,
     namespace: ns,
     name: p.metadata.name,
     host: p.spec?.nodeName ?? '',
-    interfaceName: podInterfaceName(ns, p.metadata.name),
+    interfaceName: previous !== undefined && previous.origin === 'Pod' && previous.namespace === ns && previous.name === p.metadata.name
+      ? previous.interfaceName
+      : podInterfaceName(ns, p.metadata.name),
     ips: sortIps(ips),
     labels: p.metadata.labels ?? {},
     profiles: [namespaceProfile(ns)],

@@ -3,6 +3,7 @@
 // silently dropped: in a security policy that would widen what it allows).
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
+import { FAIL, quickDecoder, withQuick } from './quick-decode';
 
 type Props = Record<string, t.Mixed>;
 
@@ -14,7 +15,7 @@ export const closed = <R extends Props, O extends Props>(
   optional: O,
 ): t.Type<ClosedOf<R, O>, unknown, unknown> => {
   const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
-  return new t.Type<ClosedOf<R, O>, unknown, unknown>(
+  const codec = new t.Type<ClosedOf<R, O>, unknown, unknown>(
     name,
     (u): u is ClosedOf<R, O> => typeof u === 'object' && u !== null,
     (u, c) => {
@@ -45,4 +46,28 @@ export const closed = <R extends Props, O extends Props>(
     },
     (a) => a,
   );
+  // validate's success path, field for field (quick-decode.ts).
+  const requiredKeys = Object.keys(required);
+  const requiredQuick = requiredKeys.map((k) => quickDecoder(required[k]!));
+  const optionalKeys = Object.keys(optional);
+  const optionalQuick = optionalKeys.map((k) => quickDecoder(optional[k]!));
+  return withQuick(codec, (u) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return FAIL;
+    const input = u as Record<string, unknown>;
+    for (const key of Object.keys(input)) if (!known.has(key)) return FAIL;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < requiredKeys.length; i++) {
+      const v = requiredQuick[i]!(input[requiredKeys[i]!]);
+      if (v === FAIL) return FAIL;
+      out[requiredKeys[i]!] = v;
+    }
+    for (let i = 0; i < optionalKeys.length; i++) {
+      const x = input[optionalKeys[i]!];
+      if (x === undefined || x === null) continue;
+      const v = optionalQuick[i]!(x);
+      if (v === FAIL) return FAIL;
+      out[optionalKeys[i]!] = v;
+    }
+    return out;
+  });
 };

@@ -12,6 +12,7 @@ import * as E from 'fp-ts/Either';
 import { parseIp } from '../net/ip';
 import { k8sMeta } from './k8s-kinds';
 import { Labels, listOf, oneOf, PortNumber, TargetPort } from './primitives';
+import { FAIL, quickDecoder, withQuick } from './quick-decode';
 
 const show = (u: unknown): string => JSON.stringify(u) ?? String(u);
 
@@ -93,7 +94,9 @@ export const serviceProblems = (s: K8sService): Problem[] => {
   return [...out, ...addressProblems(s), ...portProblems(s.spec?.ports)];
 };
 
-export const K8sService = new t.Type<K8sService, unknown, unknown>(
+const fieldsQuick = quickDecoder(K8sServiceFields);
+
+export const K8sService = withQuick(new t.Type<K8sService, unknown, unknown>(
   'Service',
   K8sServiceFields.is,
   (u, c) => {
@@ -110,4 +113,7 @@ export const K8sService = new t.Type<K8sService, unknown, unknown>(
     })));
   },
   (a) => a,
-);
+), (u) => {
+  const r = fieldsQuick(u);
+  return r === FAIL || serviceProblems(r as K8sService).length > 0 ? FAIL : r;
+});

@@ -2,6 +2,7 @@
 // protocols, ASNs. Each decodes to a branded or normalised value and fails
 // with a message that says what was expected and what was given.
 import * as t from 'io-ts';
+import { quickDecoder, withQuick } from './quick-decode';
 
 const show = (u: unknown): string => JSON.stringify(u) ?? String(u);
 
@@ -177,13 +178,17 @@ export const IntInRange = (name: string, min: number, max: number) =>
     typeof u !== 'number' || !Number.isInteger(u) || u < min || u > max ? `expected ${name} ${min}-${max}, got ${show(u)}` : undefined,
   );
 
-export const listOf = <C extends t.Mixed>(codec: C, name: string) =>
-  new t.Type<Array<t.TypeOf<C>>, unknown, unknown>(
+export const listOf = <C extends t.Mixed>(codec: C, name: string) => {
+  // Built once: t.array(codec) names itself after the element codec on every construction.
+  const array = t.array(codec);
+  const list = new t.Type<Array<t.TypeOf<C>>, unknown, unknown>(
     `list of ${name}`,
     (u): u is Array<t.TypeOf<C>> => Array.isArray(u),
-    (u, c) => (Array.isArray(u) ? t.array(codec).validate(u, c) : t.failure(u, c, `expected a list of ${name}, got ${show(u)}`)),
+    (u, c) => (Array.isArray(u) ? array.validate(u, c) : t.failure(u, c, `expected a list of ${name}, got ${show(u)}`)),
     (a) => a,
   );
+  return withQuick(list, quickDecoder(array));
+};
 
 export const oneOf = <L extends string>(name: string, values: readonly L[]) =>
   refined<L>(name, (u) =>

@@ -8,6 +8,7 @@ import { Cidr } from '../net/codecs';
 import { familyOf } from '../net/ip';
 import { SelectorText } from '../selector';
 import { closed } from './closed';
+import { FAIL, quickDecoder, withQuick } from './quick-decode';
 import { IntInRange, listOf, oneOf, PortSpec, Protocol } from './primitives';
 
 export const Action = oneOf('action', ['Allow', 'Deny', 'Log', 'Pass'] as const);
@@ -68,7 +69,9 @@ const ruleProblems = (r: Rule): Array<[string, string]> => {
   return out;
 };
 
-export const Rule = new t.Type<Rule, unknown, unknown>(
+const ruleFieldsQuick = quickDecoder(RuleFields);
+
+export const Rule = withQuick(new t.Type<Rule, unknown, unknown>(
   'rule',
   RuleFields.is,
   (u, c) => {
@@ -85,6 +88,9 @@ export const Rule = new t.Type<Rule, unknown, unknown>(
     );
   },
   (a) => a,
-);
+), (u) => {
+  const r = ruleFieldsQuick(u);
+  return r === FAIL || ruleProblems(r as Rule).length > 0 ? FAIL : r;
+});
 
 export const Rules = listOf(Rule, 'rules');

@@ -17,22 +17,40 @@ export interface FoldedRange {
   readonly lastId: string | undefined;
 }
 
+/** A backend that can hand over its reads a page at a time (the embedded log does), sparing an await per event. */
+interface PagedRead {
+  readPages(from: number, to?: number): AsyncIterable<readonly LoggedEvent[]>;
+}
+
+const hasPages = (log: EventLog): log is EventLog & PagedRead => typeof (log as Partial<PagedRead>).readPages === 'function';
+
+/** The events of [from, to) in pages: the backend's own, or `read` cut into pages of PAGE. */
+async function* pagesOf(log: EventLog, from: number, to: number): AsyncIterable<readonly LoggedEvent[]> {
+  if (hasPages(log)) {
+    yield* log.readPages(from, to);
+    return;
+  }
+  let page: LoggedEvent[] = [];
+  for await (const e of log.read(from, to)) {
+    page.push(e);
+    if (page.length >= PAGE) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
 export async function foldLogRange(log: EventLog, from: ClusterState, to: number): Promise<FoldedRange> {
   let state = from;
   let lastId: string | undefined;
-  let page: LoggedEvent[] = [];
-  const flush = (): void => {
+  for await (const page of pagesOf(log, from.offset, to)) {
+    if (page.length === 0) continue;
     const r = foldAll(page, state);
     if (E.isLeft(r)) throw new LogError('io', `the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
     state = r.right;
-    page = [];
-  };
-  for await (const e of log.read(from.offset, to)) {
-    page.push(e);
-    lastId = e.id;
-    if (page.length >= PAGE) flush();
+    lastId = page[page.length - 1]!.id;
   }
-  flush();
   if (state.offset !== to) throw new LogError('io', `the log ended at offset ${state.offset}, expected events up to ${to}`);
   return { state, lastId };
 }

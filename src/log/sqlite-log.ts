@@ -52,6 +52,8 @@ export class SqliteLog implements EventLog {
   private readonly wakers = new Set<() => void>();
   private closed = false;
   private readonly stmt: Statements;
+  /** The page query in raw mode (rows as arrays, RawRow): replay reads every row, and an object per row costs twice the time. */
+  private readonly rawPage: Database.Statement;
   private readonly appendTx: Database.Transaction<(drafts: readonly EventDraft[]) => number>;
 
   /** Opens (creating it and its directory if missing) the log at `path`. */
@@ -70,6 +72,7 @@ export class SqliteLog implements EventLog {
       db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       ensureSchema(db, this.path);
       this.stmt = prepareStatements(db);
+      this.rawPage = db.prepare(`SELECT "offset", id, time, actor, schema_version, body FROM events WHERE "offset" >= ? AND "offset" < ? ORDER BY "offset" LIMIT ?`).raw(true);
     } catch (e) {
       db?.close();
       throw toLogError(e, this.path);
@@ -92,6 +95,19 @@ export class SqliteLog implements EventLog {
   }
 
   async *read(from: number, to?: number): AsyncIterable<LoggedEvent> {
+    for await (const rows of this.rawPages(from, to)) for (const row of rows) yield fromRaw(row);
+  }
+
+  /**
+   * `read`, a page at a time: the same events, in the same order, with one
+   * await per page rather than one per event (replay folds whole pages; see
+   * fold-range.ts).
+   */
+  async *readPages(from: number, to?: number): AsyncIterable<readonly LoggedEvent[]> {
+    for await (const rows of this.rawPages(from, to)) yield rows.map(fromRaw);
+  }
+
+  private async *rawPages(from: number, to: number | undefined): AsyncIterable<readonly RawRow[]> {
     checkOffset(from, 'from');
     if (to !== undefined) checkOffset(to, 'to');
     // Closing under a read is an error, not an end: a short history read as
@@ -100,10 +116,10 @@ export class SqliteLog implements EventLog {
     const end = to ?? this.headNow();
     while (next < end) {
       this.ensureOpen();
-      const page = this.guard(() => this.stmt.page.all(next, end, this.pageSize) as Row[]);
-      if (page.length === 0) return;
-      for (const row of page) yield toEvent(row);
-      next = page[page.length - 1]!.offset + 1;
+      const rows = this.guard(() => this.rawPage.all(next, end, this.pageSize) as RawRow[]);
+      if (rows.length === 0) return;
+      yield rows;
+      next = rows[rows.length - 1]![0] + 1;
     }
   }
 
@@ -112,11 +128,11 @@ export class SqliteLog implements EventLog {
     this.ensureOpen();
     let next = from;
     while (!signal.aborted && !this.closed) {
-      const page = this.guard(() => this.stmt.page.all(next, Number.MAX_SAFE_INTEGER, this.pageSize) as Row[]);
+      const page = this.guard(() => this.rawPage.all(next, Number.MAX_SAFE_INTEGER, this.pageSize) as RawRow[]);
       for (const row of page) {
         if (signal.aborted) return;
-        yield toEvent(row);
-        next = row.offset + 1;
+        yield fromRaw(row);
+        next = row[0] + 1;
       }
       if (page.length < this.pageSize) await this.waitForAppend(next, signal);
     }
@@ -229,6 +245,15 @@ export class SqliteLog implements EventLog {
       throw toLogError(e, this.path);
     }
   }
+}
+
+/** A row of the raw page query. The type, kind and key columns are left out: they are indexes, and the body holds them too. */
+type RawRow = [offset: number, id: string, time: string, actor: string, schemaVersion: number, body: string];
+
+/** toEvent (sqlite-statements.ts) for a raw row: the same event, field for field. */
+function fromRaw(r: RawRow): LoggedEvent {
+  const body = JSON.parse(r[5]) as Record<string, unknown>;
+  return { offset: r[0], id: r[1], time: r[2], actor: r[3], schemaVersion: r[4], ...body } as LoggedEvent;
 }
 
 function isRetriable(e: unknown): boolean {
