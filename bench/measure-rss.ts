@@ -1,13 +1,15 @@
 // Memory of an agent-like process: fold the cluster's part of a cached log
-// (as an agent does at start), compile one host incrementally, follow the
-// churn that comes next, hash the snapshot as the agent does after each
-// apply; then report the process's peak resident set.
+// page by page (as an agent does at start, src/agent/fold-log.ts), compile one
+// host incrementally, follow the churn that comes next event by event, hash
+// the snapshot as the agent does after each apply; then report the process's
+// peak resident set.
 import * as E from 'fp-ts/Either';
 import { snapshotHash } from '../compiler/compile/host';
 import { fold } from '../compiler/fold/fold';
 import { emptyState } from '../compiler/fold/state';
 import { IncrementalCompiler } from '../compiler/incremental/incremental-compiler';
 import { SqliteLog } from '../src/log/sqlite-log';
+import { foldLogRange } from '../src/log/fold-range';
 import { hostName } from './cluster-gen';
 import { round } from './stats';
 
@@ -21,16 +23,17 @@ export interface RssFigures {
 export async function measureAgentRss(path: string, clusterEvents: number, followEvents: number): Promise<RssFigures> {
   const log = new SqliteLog(path, { synchronous: 'normal', pageSize: 1000 });
   try {
-    let state = emptyState();
-    let inc: IncrementalCompiler | undefined;
-    for await (const e of log.read(0, clusterEvents + followEvents)) {
+    // As the agent starts: the log up to its head folded page by page, then the host compiled once.
+    let state = (await foldLogRange(log, emptyState(), clusterEvents)).state;
+    const inc = new IncrementalCompiler(state, [hostName(0)]);
+    // Then it follows the log event by event.
+    for await (const e of log.read(clusterEvents, clusterEvents + followEvents)) {
       const r = fold(state, e);
       if (E.isLeft(r)) throw new Error(`out of order at ${e.offset}`);
-      inc?.update(state, r.right.state, r.right.changes);
+      inc.update(state, r.right.state, r.right.changes);
       state = r.right.state;
-      if (state.offset === clusterEvents) inc = new IncrementalCompiler(state, [hostName(0)]);
     }
-    const snap = inc!.snapshot(hostName(0));
+    const snap = inc.snapshot(hostName(0));
     if (E.isRight(snap)) snapshotHash(snap.right);
     return {
       events: state.offset,
