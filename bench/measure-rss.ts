@@ -1,11 +1,12 @@
 // Memory of an agent-like process: fold the cluster's part of a cached log
-// page by page (as an agent does at start, src/agent/fold-log.ts), compile one
+// page by page and without documents (as an agent does at start,
+// src/agent/fold-log.ts), compile one
 // host incrementally, follow the churn that comes next event by event, hash
 // the snapshot as the agent does after each apply; then report the process's
 // peak resident set.
 import * as E from 'fp-ts/Either';
 import { snapshotHash } from '../compiler/compile/host';
-import { fold } from '../compiler/fold/fold';
+import { fold, type FoldOptions } from '../compiler/fold/fold';
 import { emptyState } from '../compiler/fold/state';
 import { IncrementalCompiler } from '../compiler/incremental/incremental-compiler';
 import { SqliteLog } from '../src/log/sqlite-log';
@@ -20,15 +21,18 @@ export interface RssFigures {
   readonly heapUsedMb: number;
 }
 
+/** The agent folds without the resources' documents (src/agent/fold-log.ts). */
+const AGENT: FoldOptions = { documents: 'drop' };
+
 export async function measureAgentRss(path: string, clusterEvents: number, followEvents: number): Promise<RssFigures> {
   const log = new SqliteLog(path, { synchronous: 'normal', pageSize: 1000 });
   try {
     // As the agent starts: the log up to its head folded page by page, then the host compiled once.
-    let state = (await foldLogRange(log, emptyState(), clusterEvents)).state;
+    let state = (await foldLogRange(log, emptyState(), clusterEvents, AGENT)).state;
     const inc = new IncrementalCompiler(state, [hostName(0)]);
     // Then it follows the log event by event.
     for await (const e of log.read(clusterEvents, clusterEvents + followEvents)) {
-      const r = fold(state, e);
+      const r = fold(state, e, AGENT);
       if (E.isLeft(r)) throw new Error(`out of order at ${e.offset}`);
       inc.update(state, r.right.state, r.right.changes);
       state = r.right.state;

@@ -18,6 +18,18 @@ export interface FoldResult {
   readonly rejection?: Rejection;
 }
 
+export interface FoldOptions {
+  /**
+   * `drop`: keep an empty object instead of each resource's document (its
+   * kind, key, offset and time stay). The model is the same; `get` and the
+   * other readers of documents need `keep`, the default. A host agent needs
+   * only the model, and the documents are a large part of a big cluster's state.
+   */
+  readonly documents?: 'keep' | 'drop';
+}
+
+const NO_DOCUMENT: Readonly<Record<string, unknown>> = Object.freeze({});
+
 export interface OutOfOrder {
   readonly _tag: 'OutOfOrder';
   readonly expected: number;
@@ -28,7 +40,7 @@ export interface OutOfOrder {
 const advanced = (x: { state: ClusterState; changes: Change[] }, resources: ClusterState['resources'], offset: number): FoldResult =>
   ({ state: { ...x.state, resources, offset }, changes: x.changes });
 
-const step = (state: ClusterState, event: LoggedEvent): E.Either<string, FoldResult> => {
+const step = (state: ClusterState, event: LoggedEvent, options: FoldOptions): E.Either<string, FoldResult> => {
   const info = kindById(event.kind);
   if (!info) return E.left(`unknown kind ${event.kind}`);
   const id = resourceId(event.kind, event.key);
@@ -42,13 +54,14 @@ const step = (state: ClusterState, event: LoggedEvent): E.Either<string, FoldRes
   if (E.isLeft(typed)) return E.left(`does not decode: ${typed.left.join('; ')}`);
   const r: Step = putEntity(state, info.id, event.key, typed.right);
   if (E.isLeft(r)) return r;
-  const stored = { kind: info.id, key: event.key, resource: event.resource, offset: event.offset, time: event.time };
+  const resource = options.documents === 'drop' ? NO_DOCUMENT : event.resource;
+  const stored = { kind: info.id, key: event.key, resource, offset: event.offset, time: event.time };
   return E.right(advanced(r.right, r.right.state.resources.set(id, stored), next));
 };
 
-export const fold = (state: ClusterState, event: LoggedEvent): E.Either<OutOfOrder, FoldResult> => {
+export const fold = (state: ClusterState, event: LoggedEvent, options: FoldOptions = {}): E.Either<OutOfOrder, FoldResult> => {
   if (event.offset !== state.offset) return E.left({ _tag: 'OutOfOrder', expected: state.offset, got: event.offset });
-  const r = step(state, event);
+  const r = step(state, event, options);
   if (E.isRight(r)) return r;
   const rejection: Rejection = { offset: event.offset, type: event.type, kind: event.kind, key: event.key, reason: r.left };
   return E.right({
@@ -64,7 +77,7 @@ export const fold = (state: ClusterState, event: LoggedEvent): E.Either<OutOfOrd
  * before they write are folded on transient maps (in-place.ts), which never
  * leave this call.
  */
-export const foldAll = (events: Iterable<LoggedEvent>, from: ClusterState = emptyState()): E.Either<OutOfOrder, ClusterState> => {
+export const foldAll = (events: Iterable<LoggedEvent>, from: ClusterState = emptyState(), options: FoldOptions = {}): E.Either<OutOfOrder, ClusterState> => {
   let state = from;
   let open: OpenMaps | undefined;
   for (const ev of events) {
@@ -74,7 +87,7 @@ export const foldAll = (events: Iterable<LoggedEvent>, from: ClusterState = empt
       state = closeMaps(state, open);
       open = undefined;
     }
-    const r = fold(state, ev);
+    const r = fold(state, ev, options);
     if (E.isLeft(r)) return r;
     state = r.right.state;
   }

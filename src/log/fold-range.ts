@@ -5,7 +5,7 @@
 // LogError('io'), which each caller reports in its own terms.
 import * as E from 'fp-ts/Either';
 import type { LoggedEvent } from '../../compiler/events/event';
-import { foldAll } from '../../compiler/fold/fold';
+import { foldAll, type FoldOptions } from '../../compiler/fold/fold';
 import type { ClusterState } from '../../compiler/fold/state';
 import { type EventLog, LogError } from './event-log';
 
@@ -41,12 +41,12 @@ async function* pagesOf(log: EventLog, from: number, to: number): AsyncIterable<
   if (page.length > 0) yield page;
 }
 
-export async function foldLogRange(log: EventLog, from: ClusterState, to: number): Promise<FoldedRange> {
+export async function foldLogRange(log: EventLog, from: ClusterState, to: number, options: FoldOptions = {}): Promise<FoldedRange> {
   let state = from;
   let lastId: string | undefined;
   for await (const page of pagesOf(log, from.offset, to)) {
     if (page.length === 0) continue;
-    const r = foldAll(page, state);
+    const r = foldAll(page, state, options);
     if (E.isLeft(r)) throw new LogError('io', `the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
     state = r.right;
     lastId = page[page.length - 1]!.id;
