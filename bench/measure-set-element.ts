@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { HostSnapshot } from '../compiler/compile/snapshot';
 import { elementKey, SnapshotDelta } from '../compiler/incremental/snapshot-delta';
 import { planSize } from '../compiler/plan/host-plan';
+import { SpawnHelper } from '../src/applier/spawn-helper';
 import { Applier, SyncResult } from '../src/applier/applier';
 import { median, quantile, round, timedAsync } from './stats';
 
@@ -82,7 +83,16 @@ const figure = (rows: ReadonlyArray<{ r: SyncResult; ms: number }>): ElementAddF
 });
 
 async function measureOne(n: number, samples: number, dir: string): Promise<SetSizeFigure> {
-  const applier = new Applier({ birdConfigPath: join(dir, 'bird.conf'), tmpDir: dir });
+  // As the agent runs it: commands go through the spawn helper (src/applier/spawn-helper.ts).
+  const spawner = new SpawnHelper();
+  try {
+    return await measureWith(n, samples, dir, new Applier({ birdConfigPath: join(dir, 'bird.conf'), tmpDir: dir, run: spawner.run }));
+  } finally {
+    spawner.close();
+  }
+}
+
+async function measureWith(n: number, samples: number, dir: string, applier: Applier): Promise<SetSizeFigure> {
   let elem = Array.from({ length: n }, (_, i) => address(i));
   let snap = snapshotWith(elem, 0);
   const load = await timedAsync(() => applier.sync(snap));

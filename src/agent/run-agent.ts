@@ -7,6 +7,7 @@ import { compileHost, type CompileOptions } from '../../compiler/compile/host';
 import type { EventLog } from '../log/event-log';
 import { readAgentState, writeAgentState } from './agent-state-file';
 import { applierDriver } from './applier-driver';
+import { SpawnHelper } from '../applier/spawn-helper';
 import { birdPaths, ensureBird } from './bird-daemon';
 import { HostAgent, type KernelDriver } from './host-agent';
 import { jsonLogger, type Logger } from './json-logger';
@@ -42,10 +43,12 @@ export async function runAgent(config: AgentConfig, signal: AbortSignal): Promis
   await mkdir(config.birdDir, { recursive: true });
   const bird = birdPaths(config.birdDir);
   const metrics = new AgentMetrics(config.host);
+  // nft, ip and birdc are started by a small helper process: from the agent of a large cluster each start would cost more.
+  const spawner = new SpawnHelper((why) => logger.warn('running commands directly', { why }));
   const agent = new HostAgent({
     host: config.host,
     log: config.log,
-    kernel: config.kernel ?? applierDriver({ birdConfigPath: bird.config, birdSocket: bird.socket }),
+    kernel: config.kernel ?? applierDriver({ birdConfigPath: bird.config, birdSocket: bird.socket, run: spawner.run }),
     store: { read: () => readAgentState(config.stateDir), write: (s) => writeAgentState(config.stateDir, s) },
     logger,
     metrics,
@@ -67,6 +70,7 @@ export async function runAgent(config: AgentConfig, signal: AbortSignal): Promis
   try {
     await agent.run(signal);
   } finally {
+    spawner.close();
     await server?.close();
   }
 }
