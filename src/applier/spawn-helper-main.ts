@@ -1,9 +1,10 @@
 // The spawn helper's process (see spawn-helper.ts): reads one JSON request
-// per line on stdin — `{id, cmd, args, input}` — runs the command, and writes
-// `{id, status, stdout, stderr}` (or `{id, error}` when it cannot start) as
-// one line on stdout. It exits when stdin closes, i.e. when its parent goes.
-import { spawn } from 'node:child_process';
+// per line on stdin — `{id, cmd, args, input}` — runs the command as the
+// applier would itself, and writes `{id, status, stdout, stderr}` (or
+// `{id, error}` when it cannot start) as one line on stdout. It exits when
+// stdin closes, i.e. when its parent goes.
 import { createInterface } from 'node:readline';
+import { spawnRunner } from './host-io';
 
 interface Request {
   readonly id: number;
@@ -21,13 +22,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   } catch {
     return;
   }
-  const child = spawn(req.cmd, [...req.args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  child.on('error', (e) => reply({ id: req.id, error: e.message }));
-  child.on('close', (status) => reply({ id: req.id, status, stdout, stderr }));
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(req.input ?? '');
+  spawnRunner(req.cmd, req.args, { input: req.input ?? '' }).then(
+    (r) => reply({ id: req.id, ...r }),
+    (e: Error) => reply({ id: req.id, error: e.message }),
+  );
 });
