@@ -41,17 +41,6 @@ setsid etcd --name foldnet-test --data-dir "$run/data" \
   >"$run/stdout.log" 2>&1 </dev/null &
 echo $! >"$run/pid"
 
-for _ in $(seq 1 600); do
-  if ! pid_alive "$run/pid"; then
-    tail -n 30 "$run/etcd.log" "$run/stdout.log" >&2 2>/dev/null || true
-    die "etcd in $run exited while starting"
-  fi
-  if port_open "$PORT" && curl -fsS --max-time 2 "http://127.0.0.1:$PORT/health" 2>/dev/null | grep -q '"health":"true"'; then
-    echo "127.0.0.1:$PORT"
-    exit 0
-  fi
-  sleep 0.1
-done
-tail -n 30 "$run/etcd.log" >&2 2>/dev/null || true
-stop_pid "$run/pid" 5
-die "etcd in $run did not become healthy within 60 s"
+healthy() { port_open "$PORT" && curl -fsS --max-time 2 "http://127.0.0.1:$PORT/health" 2>/dev/null | grep -q '"health":"true"'; }
+await_server etcd "$run" 60 "$run/etcd.log" healthy
+echo "127.0.0.1:$PORT"

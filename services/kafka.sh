@@ -71,17 +71,6 @@ echo $! >"$run/pid"
 
 # Up when the port answers and the broker says it has started (a log that was
 # unclean at a SIGKILL is recovered first, which may take a few seconds).
-for _ in $(seq 1 1200); do
-  if ! pid_alive "$run/pid"; then
-    tail -n 30 "$run/kafka.log" "$run/stdout.log" >&2 2>/dev/null || true
-    die "the Kafka broker in $run exited while starting"
-  fi
-  if port_open "$PORT" && grep -q 'Kafka Server started' "$run/kafka.log" 2>/dev/null; then
-    echo "127.0.0.1:$PORT"
-    exit 0
-  fi
-  sleep 0.1
-done
-tail -n 30 "$run/kafka.log" >&2 2>/dev/null || true
-stop_pid "$run/pid" 5
-die "the Kafka broker in $run did not start within 120 s"
+started() { port_open "$PORT" && grep -q 'Kafka Server started' "$run/kafka.log" 2>/dev/null; }
+await_server "the Kafka broker" "$run" 120 "$run/kafka.log" started
+echo "127.0.0.1:$PORT"

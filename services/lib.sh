@@ -36,6 +36,25 @@ stop_pid() {
   rm -f "$pidfile"
 }
 
+# Waits up to $3 seconds for the server WHAT ($1) whose pid is in $2/pid to
+# pass the check "$5 ..." (a command); shows the tail of its log $4 and dies
+# when it exits first or the time runs out (stopping it then).
+await_server() {
+  local what=$1 run=$2 secs=$3 logfile=$4
+  shift 4
+  for _ in $(seq 1 $((secs * 10))); do
+    if ! pid_alive "$run/pid"; then
+      tail -n 30 "$logfile" "$run/stdout.log" >&2 2>/dev/null || true
+      die "$what in $run exited while starting"
+    fi
+    "$@" && return 0
+    sleep 0.1
+  done
+  tail -n 30 "$logfile" >&2 2>/dev/null || true
+  stop_pid "$run/pid" 5
+  die "$what in $run did not start within $secs s"
+}
+
 # Reads ports from $1/ports (one NAME=PORT a line), choosing and saving free
 # ones the first time, so a restarted server comes back on the same ports.
 ensure_ports() {

@@ -11,7 +11,7 @@ import { EndpointModel, PolicyModel, ProfileModel } from '../model/types';
 import { familyOf } from '../net/ip';
 import { Rule } from '../resources/rule';
 import { canonicalJson, sha256Hex } from '../hash/canonical';
-import { applicableTiers, Direction } from './applicable';
+import { applicableTiers, Direction, TierPolicies } from './applicable';
 import * as N from './names';
 import * as X from './nft-expr';
 import { RuleContext, ruleMatches } from './nft-rules';
@@ -21,6 +21,8 @@ export interface ChainSpec {
   readonly base?: { readonly hook: 'forward' | 'input'; readonly prio: number; readonly policy: 'accept' };
   readonly rules: ReadonlyArray<{ readonly expr: readonly X.Expr[]; readonly comment: string }>;
 }
+
+type ChainRule = ChainSpec['rules'][number];
 
 type Owner = { readonly ref: string; readonly kind: 'policy' | 'profile' };
 
@@ -72,34 +74,48 @@ const antiSpoof = (ep: EndpointModel): ChainSpec['rules'] => {
   });
 };
 
+/** The chains the steps jump to: a workload's policy and profile chains, or a host endpoint's (nft-host-endpoints.ts). */
+export interface StepTargets {
+  readonly policy: (p: PolicyModel, dir: Direction) => string;
+  readonly profile: (name: string, dir: Direction) => string;
+}
+
+/**
+ * The steps between clearing the marks and the final drop: tiers in order,
+ * jumping to per-policy chains while undecided (an allow returns, an end of
+ * tier without pass drops), then profiles until one allows.
+ */
+export const tierAndProfileSteps = (tiers: readonly TierPolicies[], profiles: readonly ProfileModel[], dir: Direction, to: StepTargets): ChainRule[] => {
+  const rules: ChainRule[] = [];
+  const undecided = X.markLacks(X.MARK_ALLOW | X.MARK_PASS);
+  for (const { tier, policies } of tiers) {
+    for (const p of policies) rules.push({ expr: [undecided, X.jump(to.policy(p, dir))], comment: N.comment(`tier ${tier}: ${N.policyRef(p)}`) });
+    rules.push({ expr: [X.markHas(X.MARK_ALLOW), X.ret], comment: N.comment(`tier ${tier}: allowed`) });
+    rules.push({ expr: [X.markLacks(X.MARK_PASS), X.drop], comment: N.comment(`tier ${tier}: end of tier ${dir}`) });
+    rules.push({ expr: [X.clearMarks], comment: N.comment(`tier ${tier}: passed`) });
+  }
+  for (const pro of profiles) {
+    rules.push({ expr: [X.jump(to.profile(pro.name, dir))], comment: N.comment(`profile ${pro.name}`) });
+    rules.push({ expr: [X.markHas(X.MARK_ALLOW), X.ret], comment: N.comment(`profile ${pro.name}: allowed`) });
+  }
+  return rules;
+};
+
 /**
  * One direction's policy steps: tiers in order, jumping to per-policy chains,
  * then profiles. They name no endpoint, so endpoints whose policies and
  * profiles are the same share them (see endpointChains).
  */
 const policySteps = (ctx: RuleContext, ep: EndpointModel, dir: Direction) => {
-  const rules: Array<ChainSpec['rules'][number]> = [
+  const tiers = applicableTiers(ctx.index, ctx.tiers, ep, dir);
+  const profiles = endpointProfiles(ctx, ep);
+  const rules: ChainRule[] = [
     { expr: [X.eq(X.ctState, 'invalid'), X.drop], comment: 'invalid' },
     { expr: [X.clearMarks], comment: dir },
+    ...tierAndProfileSteps(tiers, profiles, dir, { policy: N.policyChain, profile: N.profileChain }),
+    { expr: [X.drop], comment: N.comment(noProfileAllowed(dir, profiles.map((p) => p.name))) },
   ];
-  const policies: PolicyModel[] = [];
-  const undecided = X.markLacks(X.MARK_ALLOW | X.MARK_PASS);
-  for (const { tier, policies: ps } of applicableTiers(ctx.index, ctx.tiers, ep, dir)) {
-    for (const p of ps) {
-      policies.push(p);
-      rules.push({ expr: [undecided, X.jump(N.policyChain(p, dir))], comment: N.comment(`tier ${tier}: ${N.policyRef(p)}`) });
-    }
-    rules.push({ expr: [X.markHas(X.MARK_ALLOW), X.ret], comment: N.comment(`tier ${tier}: allowed`) });
-    rules.push({ expr: [X.markLacks(X.MARK_PASS), X.drop], comment: N.comment(`tier ${tier}: end of tier ${dir}`) });
-    rules.push({ expr: [X.clearMarks], comment: N.comment(`tier ${tier}: passed`) });
-  }
-  const profiles = endpointProfiles(ctx, ep);
-  for (const pro of profiles) {
-    rules.push({ expr: [X.jump(N.profileChain(pro.name, dir))], comment: N.comment(`profile ${pro.name}`) });
-    rules.push({ expr: [X.markHas(X.MARK_ALLOW), X.ret], comment: N.comment(`profile ${pro.name}: allowed`) });
-  }
-  rules.push({ expr: [X.drop], comment: N.comment(noProfileAllowed(dir, profiles.map((p) => p.name))) });
-  return { rules, policies, profiles };
+  return { rules, policies: tiers.flatMap((t) => t.policies), profiles };
 };
 
 /** The comment of the drop that ends an endpoint's steps: what trace shows when no policy and no profile allowed. */

@@ -14,9 +14,9 @@ import type { ClusterIndex } from '../incremental/cluster-index';
 import { byString } from '../model/sort';
 import { FailsafePortModel, HostEndpointModel, PolicyModel, ProfileModel } from '../model/types';
 import { matches, SelectorSource } from '../selector';
-import { comparePolicies, Direction, tierOrder } from './applicable';
+import { comparePolicies, Direction, TierPolicies, tierOrder } from './applicable';
 import * as N from './names';
-import { ChainSpec, profileByName, rulesChain } from './nft-chains';
+import { ChainSpec, profileByName, rulesChain, tierAndProfileSteps } from './nft-chains';
 import * as X from './nft-expr';
 import { RuleContext } from './nft-rules';
 import { sectionChainDecl, SectionChain, sectionRule, serviceProtocolName } from './nft-services';
@@ -32,7 +32,7 @@ const hostEndpointLabels = (state: ClusterState, hep: HostEndpointModel): Record
 };
 
 /** Global policies that select the host endpoint in `dir`, by tier in evaluation order. */
-const applicable = (ctx: RuleContext, hep: HostEndpointModel, dir: Direction): Array<{ tier: string; policies: PolicyModel[] }> => {
+const applicable = (ctx: RuleContext, hep: HostEndpointModel, dir: Direction): TierPolicies[] => {
   const labels = hostEndpointLabels(ctx.state, hep);
   const byTier = new Map<string, PolicyModel[]>();
   for (const p of ctx.state.policies.values()) {
@@ -57,32 +57,19 @@ const failsafeRules = (ports: readonly FailsafePortModel[], dir: Direction): Rul
 
 interface HepChains {
   readonly chain: ChainSpec;
-  readonly policies: PolicyModel[];
-  readonly profiles: ProfileModel[];
+  readonly policies: readonly PolicyModel[];
+  readonly profiles: readonly ProfileModel[];
 }
 
 const hostEndpointChain = (ctx: RuleContext, hep: HostEndpointModel, dir: Direction): HepChains => {
   const failsafe = dir === 'ingress' ? ctx.state.felixConfig.failsafeInboundHostPorts : ctx.state.felixConfig.failsafeOutboundHostPorts;
   const who = `host endpoint ${hep.name}`;
   const rules: Rule[] = [...failsafeRules(failsafe, dir), { expr: [X.clearMarks], comment: N.comment(`${who} ${dir}`) }];
-  const policies: PolicyModel[] = [];
-  const undecided = X.markLacks(X.MARK_ALLOW | X.MARK_PASS);
-  for (const { tier, policies: ps } of applicable(ctx, hep, dir)) {
-    for (const p of ps) {
-      policies.push(p);
-      rules.push({ expr: [undecided, X.jump(N.hostPolicyChain(p, dir))], comment: N.comment(`tier ${tier}: ${N.policyRef(p)}`) });
-    }
-    rules.push({ expr: [X.markHas(X.MARK_ALLOW), X.ret], comment: N.comment(`tier ${tier}: allowed`) });
-    rules.push({ expr: [X.markLacks(X.MARK_PASS), X.drop], comment: N.comment(`tier ${tier}: end of tier ${dir}`) });
-    rules.push({ expr: [X.clearMarks], comment: N.comment(`tier ${tier}: passed`) });
-  }
+  const tiers = applicable(ctx, hep, dir);
   const profiles = hep.profiles.flatMap((name) => profileByName(ctx.state, name) ?? []);
-  for (const pro of profiles) {
-    rules.push({ expr: [X.jump(N.hostProfileChain(pro.name, dir))], comment: N.comment(`profile ${pro.name}`) });
-    rules.push({ expr: [X.markHas(X.MARK_ALLOW), X.ret], comment: N.comment(`profile ${pro.name}: allowed`) });
-  }
+  rules.push(...tierAndProfileSteps(tiers, profiles, dir, { policy: N.hostPolicyChain, profile: N.hostProfileChain }));
   rules.push({ expr: [X.drop], comment: N.comment(`${who} ${dir}: ${profiles.length > 0 ? 'no profile allowed' : 'no profiles'}`) });
-  return { chain: { name: N.hostEndpointChain(hep.name, dir), rules }, policies, profiles };
+  return { chain: { name: N.hostEndpointChain(hep.name, dir), rules }, policies: tiers.flatMap((t) => t.policies), profiles };
 };
 
 const dispatchChain = (name: string, hook: 'input' | 'output', heps: readonly HostEndpointModel[], workloadIfaces: readonly string[], dir: Direction): SectionChain => {

@@ -6,6 +6,7 @@
 // workload part event by event. Empty for a host with neither.
 import type { ClusterIndex } from '../incremental/cluster-index';
 import { byString } from '../model/sort';
+import { Ip } from '../net/ip';
 import { compileHostEndpoints } from './nft-host-endpoints';
 import { compileServices, SectionChain } from './nft-services';
 import { setElements, setObject } from './nft-objects';
@@ -15,6 +16,8 @@ export interface NftSection {
   readonly chains: ReadonlyArray<SectionChain & { readonly name: string }>;
   /** Set objects, sorted by name. */
   readonly sets: ReadonlyArray<{ readonly name: string; readonly object: unknown }>;
+  /** The service addresses the host announces through BIRD: those its service chains serve (not part of the ruleset). */
+  readonly announced: readonly Ip[];
 }
 
 const chainName = (c: SectionChain): string => (c.decl as { chain: { name: string } }).chain.name;
@@ -24,7 +27,7 @@ export const compileSection = (index: ClusterIndex, host: string): NftSection =>
   const heps = compileHostEndpoints(index, host);
   const chains = [...services.chains, ...heps.chains].map((c) => ({ ...c, name: chainName(c) })).sort((a, b) => byString(a.name, b.name));
   const sets = heps.sets.all().map((s) => ({ name: s.name, object: setObject(s, setElements(index, s)) }));
-  return { chains, sets };
+  return { chains, sets, announced: services.announced };
 };
 
 export const isEmptySection = (s: NftSection): boolean => s.chains.length === 0 && s.sets.length === 0;

@@ -56,16 +56,8 @@ export const localBackends = (index: ClusterIndex, host: string, svc: ServiceMod
   return out.sort((a, b) => byString(a.endpoint.key, b.endpoint.key));
 };
 
-/** Whether `host` backs any port of `svc` in `family`: then it announces the service's address of that family. */
-export const hostBacksService = (index: ClusterIndex, host: string, svc: ServiceModel, family: Family): boolean =>
-  svc.ports.some((p) => localBackends(index, host, svc, p, family).length > 0);
-
-/** Every service address `host` announces, sorted: those of a family in which it backs some port. */
-export const announcedAddresses = (index: ClusterIndex, host: string): Ip[] =>
-  [...index.state.services.values()]
-    .flatMap((svc) => svc.addresses.filter((a) => hostBacksService(index, host, svc, familyOf(a))))
-    .filter((a, i, all) => all.indexOf(a) === i)
-    .sort(compareIp);
+/** Every service address `host` announces, sorted: those of a family in which it backs some port (compileServices finds them). */
+export const announcedAddresses = (index: ClusterIndex, host: string): readonly Ip[] => compileServices(index, host).announced;
 
 /** nft maps a port only after a match that pins the transport protocol; the chain is only reached with it pinned, but nft cannot know. */
 const dnat = (family: Family, protocol: number, b: LocalBackend): unknown[] =>
@@ -73,11 +65,14 @@ const dnat = (family: Family, protocol: number, b: LocalBackend): unknown[] =>
 
 export interface ServiceSection {
   readonly chains: readonly SectionChain[];
+  /** The service addresses the host announces, sorted: those of a family in which it backs some port. */
+  readonly announced: readonly Ip[];
 }
 
 export const compileServices = (index: ClusterIndex, host: string): ServiceSection => {
   const dispatch: Array<{ expr: unknown[]; comment: string }> = [];
   const chains: SectionChain[] = [];
+  const announced = new Set<Ip>();
   const services = [...index.state.services.values()].sort((a, b) => byString(a.key, b.key));
   for (const svc of services) {
     for (const port of svc.ports) {
@@ -86,6 +81,7 @@ export const compileServices = (index: ClusterIndex, host: string): ServiceSecti
         const addresses = svc.addresses.filter((a) => familyOf(a) === family);
         const backends = addresses.length === 0 ? [] : localBackends(index, host, svc, port, family);
         if (backends.length === 0) continue;
+        for (const address of addresses) announced.add(address);
         // One chain per service port and family, whichever of its addresses a client used.
         const what = `service ${svc.key} ${proto}/${port.port} IPv${family}`;
         const name = N.serviceChain(svc.key, proto, port.port, family);
@@ -102,10 +98,10 @@ export const compileServices = (index: ClusterIndex, host: string): ServiceSecti
       }
     }
   }
-  if (dispatch.length === 0) return { chains: [] };
+  if (dispatch.length === 0) return { chains: [], announced: [] };
   for (const [name, hook] of [[N.SERVICE_PREROUTING_CHAIN, 'prerouting'], [N.SERVICE_OUTPUT_CHAIN, 'output']] as const) {
     // dstnat priority: before the filter chains of the hook, as Kubernetes' service proxies do.
     chains.push({ decl: sectionChainDecl(name, { type: 'nat', hook, prio: -100 }), rules: dispatch.map((r) => sectionRule(name, r.expr, r.comment)) });
   }
-  return { chains };
+  return { chains, announced: [...announced].sort(compareIp) };
 };

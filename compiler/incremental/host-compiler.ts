@@ -18,9 +18,7 @@ import { CompileError, CompileOptions } from '../compile/host';
 import { MAP_NAMES, MapName, mapObject, tableObject } from '../compile/nft-document';
 import { HostSnapshot } from '../compile/snapshot';
 import { compileSection, isEmptySection, NftSection, sectionObjects } from '../compile/nft-section';
-import { announcedAddresses } from '../compile/nft-services';
 import { hasServices } from '../compile/sysctls';
-import { Ip } from '../net/ip';
 import type { ClusterIndex } from './cluster-index';
 import { HostChains } from './host-chains';
 import { HostRoutes } from './host-routes';
@@ -57,10 +55,8 @@ export class HostCompiler {
   private mapsVersion: number;
   private nftables: { nftables: readonly unknown[] };
   private state: ClusterState;
-  /** Services and host endpoints: recomputed whole, and only for hosts that have some or when they change. */
+  /** Services (with the addresses this host announces through BIRD) and host endpoints: recomputed whole, and only for hosts that have some or when they change. */
   private section: NftSection;
-  /** Service addresses this host announces through BIRD. */
-  private anycast: readonly Ip[];
 
   constructor(private readonly index: ClusterIndex, readonly host: string, options: CompileOptions, users: MembershipUsers) {
     const state = index.state;
@@ -76,12 +72,11 @@ export class HostCompiler {
       this.sysctls.setEndpoint(state, undefined, ep);
     }
     this.routes.setBlocks(ownedBlocks(state, host));
-    this.anycast = announcedAddresses(index, host);
-    this.bird = compileBird(state, host, this.anycast);
+    this.section = compileSection(index, host);
+    this.bird = compileBird(state, host, this.section.announced);
     this.maps = this.mapObjects();
     this.mapsVersion = this.chains.maps.version;
     this.chains.takeRewrites();
-    this.section = compileSection(index, host);
     this.nftables = this.document();
   }
 
@@ -117,20 +112,19 @@ export class HostCompiler {
     }
     for (const name of [...this.dirtyShared(d)].sort()) this.chains.rebuildShared(next, name, delta);
     let sectionMoved = false;
+    let anycastMoved = false;
     if (!isEmptySection(this.section) || dirty.size > 0 || prev.services !== next.services || prev.hostEndpoints !== next.hostEndpoints ||
       prev.felixConfig !== next.felixConfig) {
       const section = compileSection(this.index, this.host);
       sectionMoved = sectionDelta(this.section, section, delta);
+      anycastMoved = !jsonEqual(section.announced, this.section.announced);
       this.section = section;
     }
-    const anycast = sectionMoved || prev.services !== next.services ? announcedAddresses(this.index, this.host) : this.anycast;
-    const anycastMoved = !jsonEqual(anycast, this.anycast);
-    this.anycast = anycast;
     if (prev.blockAffinities.get(this.host) !== next.blockAffinities.get(this.host)) this.routes.setBlocks(ownedBlocks(next, this.host));
     if (this.routes.routes() !== routesBefore && !jsonEqual(this.routes.routes(), routesBefore)) delta.changed({ routes: true });
     if (this.sysctls.sysctls() !== sysctlsBefore && !jsonEqual(this.sysctls.sysctls(), sysctlsBefore)) delta.changed({ sysctls: true });
     if (anycastMoved || birdInputs(prev).some((x, i) => x !== birdInputs(next)[i])) {
-      const bird = compileBird(next, this.host, this.anycast);
+      const bird = compileBird(next, this.host, this.section.announced);
       if (bird !== this.bird) delta.changed({ bird: true });
       this.bird = bird;
     }

@@ -39,7 +39,7 @@ const isInterval = (flags: ReadonlyArray<string> | undefined): boolean => (flags
 const stripSet = (s: NftSet): NftSet => ({ family: s.family, table: s.table, name: s.name, type: s.type, ...(s.flags ? { flags: s.flags } : {}), ...(s.comment !== undefined ? { comment: s.comment } : {}) });
 const stripMap = (m: NftMap): NftMap => ({ family: m.family, table: m.table, name: m.name, type: m.type, map: 'verdict', ...(m.flags ? { flags: m.flags } : {}), ...(m.comment !== undefined ? { comment: m.comment } : {}) });
 
-/** Adds parsed elements; identical ones are no-ops, overlaps are refused as the kernel does. */
+/** Adds parsed elements to `have`, in place; identical ones are no-ops, overlaps are refused as the kernel does. */
 const addElems = <T extends { iv: ParsedElem }>(have: T[], add: ReadonlyArray<T>, same: (a: T, b: T) => boolean, path: string): string[] => {
   // One sort checks a whole batch; only a batch with a problem is replayed element by element, to report it as the kernel would.
   if (cleanBatch(have, add, same)) {
@@ -78,6 +78,14 @@ const cleanBatch = <T extends { iv: ParsedElem }>(have: ReadonlyArray<T>, add: R
   return true;
 };
 
+/** addElems for a set's elements, which carry no verdict: identical ones always agree. */
+const addSetElems = (set: { elems: ParsedElem[] }, add: ReadonlyArray<ParsedElem>, path: string): string[] => {
+  const elems = set.elems.map((iv) => ({ iv }));
+  const clash = addElems(elems, add.map((iv) => ({ iv })), () => true, path);
+  if (clash.length === 0) set.elems = elems.map((e) => e.iv);
+  return clash;
+};
+
 const sameVerdict = (a: { verdict: NftVerdict }, b: { verdict: NftVerdict }): boolean => JSON.stringify(a.verdict) === JSON.stringify(b.verdict);
 
 const applyAdd = (w: Work, o: NftObject, path: string): string[] => {
@@ -111,10 +119,7 @@ const applyAdd = (w: Work, o: NftObject, path: string): string[] => {
     if (have.decl.type !== s.type || isInterval(have.decl.flags) !== isInterval(s.flags)) return [`${path}.set: set ${s.name} exists with another type or flags`];
     w.sets.set(s.name, have);
     const { parsed } = checkElems(s.type, s.elem ?? [], { interval: isInterval(s.flags), anonymous: false }, `${path}.set.elem`);
-    const clash = addElems(have.elems.map((iv) => ({ iv })), parsed.map((iv) => ({ iv })), () => true, `${path}.set.elem`);
-    if (clash.length > 0) return clash;
-    have.elems = mergeInto(have.elems, parsed);
-    return [];
+    return addSetElems(have, parsed, `${path}.set.elem`);
   }
   if ('map' in o) {
     const m = o.map;
@@ -132,14 +137,6 @@ const applyAdd = (w: Work, o: NftObject, path: string): string[] => {
     return problems;
   }
   return applyElements(w, o.element.name, o.element.elem, 'add', `${path}.element`);
-};
-
-/** `have` and then what `add` holds that it does not (after addElems accepted them: distinct intervals have distinct lower bounds). */
-const mergeInto = (have: ReadonlyArray<ParsedElem>, add: ReadonlyArray<ParsedElem>): ParsedElem[] => {
-  const out = [...have];
-  const at = new Map(have.map((h) => [h.lo, h.hi] as const));
-  for (const e of add) if (at.get(e.lo) !== e.hi) (at.set(e.lo, e.hi), out.push(e));
-  return out;
 };
 
 const applyElements = (w: Work, name: string, items: ReadonlyArray<NftElem | NftMapElem>, mode: 'add' | 'delete', path: string): string[] => {
@@ -163,10 +160,7 @@ const applyElements = (w: Work, name: string, items: ReadonlyArray<NftElem | Nft
   if (set !== undefined) {
     const { parsed, problems } = checkElems(decl.type, items as NftElem[], opts, `${path}.elem`);
     if (problems.length > 0) return problems;
-    const clash = addElems(set.elems.map((iv) => ({ iv })), parsed.map((iv) => ({ iv })), () => true, `${path}.elem`);
-    if (clash.length > 0) return clash;
-    set.elems = mergeInto(set.elems, parsed);
-    return [];
+    return addSetElems(set, parsed, `${path}.elem`);
   }
   if (!items.every(Array.isArray)) return [`${path}.elem: map ${name} takes [key, verdict] pairs`];
   const { parsed, problems } = checkMapElems(decl.type, items as NftMapElem[], opts, `${path}.elem`);

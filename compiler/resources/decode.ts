@@ -3,7 +3,7 @@
 import * as E from 'fp-ts/Either';
 import { renderDecodeErrors } from '../errors/decode-errors';
 import { KindId, KindInfo, kindByTypeMeta, kindInfo, KINDS } from './kinds';
-import { FAIL, Quick, quickDecoder } from './quick-decode';
+import { FAIL, isRecord, Quick, quickDecoder } from './quick-decode';
 
 export interface DecodedResource {
   readonly kind: KindId;
@@ -12,8 +12,6 @@ export interface DecodedResource {
   /** The document as validated: namespace defaulted, everything else as given. */
   readonly resource: Readonly<Record<string, unknown>>;
 }
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
 const knownKinds = (): string => KINDS.map((k) => `${k.apiVersion} ${k.kind}`).join(', ');
 

@@ -67,26 +67,12 @@ const propsOf = (props: Record<string, t.Decoder<unknown, unknown>>): { keys: st
   return { keys, quicks: keys.map((k) => quickDecoder(props[k]!)) };
 };
 
-const interfaceQuick = (props: Record<string, t.Decoder<unknown, unknown>>): Quick => {
-  const { keys, quicks } = propsOf(props);
-  return (u) => {
-    if (!isRecord(u)) return FAIL;
-    let a = u;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      const ak = a[k];
-      const v = quicks[i]!(ak);
-      if (v === FAIL) return FAIL;
-      if (v !== ak || (v === undefined && !hasOwn.call(a, k))) {
-        if (a === u) a = { ...u };
-        a[k] = v;
-      }
-    }
-    return a;
-  };
-};
-
-const partialQuick = (props: Record<string, t.Decoder<unknown, unknown>>): Quick => {
+/**
+ * t.type (`partial` false) and t.partial (`partial` true): they differ only in
+ * that a partial forgives a failure on an absent (undefined) field, and a type
+ * writes an absent field's decoded `undefined` as an own key.
+ */
+const propsQuick = (props: Record<string, t.Decoder<unknown, unknown>>, partial: boolean): Quick => {
   const { keys, quicks } = propsOf(props);
   return (u) => {
     if (!isRecord(u)) return FAIL;
@@ -96,11 +82,10 @@ const partialQuick = (props: Record<string, t.Decoder<unknown, unknown>>): Quick
       const ak = a[k];
       const v = quicks[i]!(ak);
       if (v === FAIL) {
-        // io-ts forgives a failure on an absent (undefined) field.
-        if (ak !== undefined) return FAIL;
-        continue;
+        if (partial && ak === undefined) continue;
+        return FAIL;
       }
-      if (v !== ak) {
+      if (v !== ak || (!partial && v === undefined && !hasOwn.call(a, k))) {
         if (a === u) a = { ...u };
         a[k] = v;
       }
@@ -189,9 +174,9 @@ export function quickDecoder(codec: t.Decoder<unknown, unknown>): Quick {
   if (typeof s.quick === 'function') return s.quick;
   switch (s._tag) {
     case 'InterfaceType':
-      return interfaceQuick(s.props!);
+      return propsQuick(s.props!, false);
     case 'PartialType':
-      return partialQuick(s.props!);
+      return propsQuick(s.props!, true);
     case 'IntersectionType':
       return intersectionQuick(s.types!);
     case 'ArrayType':

@@ -46,31 +46,27 @@ export class AgentMetrics {
   /** The exposition text, every series labelled with the host. */
   render(): string {
     const l = `host="${escapeLabel(this.host)}"`;
+    const one = (name: string, type: 'gauge' | 'counter', help: string, value: number): string[] =>
+      family(name, type, help, [`${name}{${l}} ${value}`]);
+    const h = 'foldnet_apply_duration_seconds';
     const lines = [
-      '# HELP foldnet_applied_offset Events folded into the snapshot this host last applied.',
-      '# TYPE foldnet_applied_offset gauge',
-      `foldnet_applied_offset{${l}} ${this.appliedOffset}`,
-      '# HELP foldnet_log_head The log head (number of events) when last read.',
-      '# TYPE foldnet_log_head gauge',
-      `foldnet_log_head{${l}} ${this.logHead}`,
-      '# HELP foldnet_lag_events Events in the log not yet applied on this host.',
-      '# TYPE foldnet_lag_events gauge',
-      `foldnet_lag_events{${l}} ${Math.max(0, this.logHead - this.appliedOffset)}`,
-      '# HELP foldnet_apply_duration_seconds Time to read, plan and apply one snapshot.',
-      '# TYPE foldnet_apply_duration_seconds histogram',
-      ...APPLY_BUCKETS.map((le, i) => `foldnet_apply_duration_seconds_bucket{${l},le="${le}"} ${this.bucketCounts[i]}`),
-      `foldnet_apply_duration_seconds_bucket{${l},le="+Inf"} ${this.applyCount}`,
-      `foldnet_apply_duration_seconds_sum{${l}} ${this.applySum}`,
-      `foldnet_apply_duration_seconds_count{${l}} ${this.applyCount}`,
-      '# HELP foldnet_drift_repairs_total Kernel objects the drift check found changed behind foldnet and repaired.',
-      '# TYPE foldnet_drift_repairs_total counter',
-      `foldnet_drift_repairs_total{${l}} ${this.driftRepairs}`,
-      '# HELP foldnet_apply_errors_total Applies that failed (retried later).',
-      '# TYPE foldnet_apply_errors_total counter',
-      `foldnet_apply_errors_total{${l}} ${this.applyErrors}`,
+      ...one('foldnet_applied_offset', 'gauge', 'Events folded into the snapshot this host last applied.', this.appliedOffset),
+      ...one('foldnet_log_head', 'gauge', 'The log head (number of events) when last read.', this.logHead),
+      ...one('foldnet_lag_events', 'gauge', 'Events in the log not yet applied on this host.', Math.max(0, this.logHead - this.appliedOffset)),
+      ...family(h, 'histogram', 'Time to read, plan and apply one snapshot.', [
+        ...APPLY_BUCKETS.map((le, i) => `${h}_bucket{${l},le="${le}"} ${this.bucketCounts[i]}`),
+        `${h}_bucket{${l},le="+Inf"} ${this.applyCount}`,
+        `${h}_sum{${l}} ${this.applySum}`,
+        `${h}_count{${l}} ${this.applyCount}`,
+      ]),
+      ...one('foldnet_drift_repairs_total', 'counter', 'Kernel objects the drift check found changed behind foldnet and repaired.', this.driftRepairs),
+      ...one('foldnet_apply_errors_total', 'counter', 'Applies that failed (retried later).', this.applyErrors),
     ];
     return `${lines.join('\n')}\n`;
   }
 }
+
+/** One metric family: its HELP and TYPE lines, then its samples. */
+const family = (name: string, type: string, help: string, samples: readonly string[]): string[] => [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples];
 
 const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

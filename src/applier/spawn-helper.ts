@@ -1,7 +1,6 @@
 // Commands run through a small helper process. Starting a process from a big
-// one costs time in proportion to its memory (fork copies its page tables:
-// ~1.4 ms at 60 MB, ~10 ms at 3 GB here), and the agent of a large cluster is
-// big; the helper stays small, so every `nft`, `ip` and `birdc` it starts
+// one costs time that grows with its memory (fork copies its page tables),
+// and the agent of a large cluster is big; the helper stays small, so every `nft`, `ip` and `birdc` it starts
 // costs the same whatever the cluster's size. Should the helper fail, the
 // runner falls back to spawning directly (and says so once).
 import { spawn, type ChildProcess } from 'node:child_process';

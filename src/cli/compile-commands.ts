@@ -10,26 +10,19 @@ import { compileHost, snapshotHash } from '../../compiler/compile/host';
 import { decodeNftDocument } from '../../compiler/nft/schema';
 import { renderNftText } from '../../compiler/nft/render-text';
 import { ClusterState } from '../../compiler/fold/state';
-import { familyOf, Ip } from '../../compiler/net/ip';
+import { familyOf } from '../../compiler/net/ip';
 import { evaluate, MATRIX_SOURCE_PORT } from '../../compiler/policy/reference';
 import { explainVerdict } from '../../compiler/policy/explain';
 import { Packet } from '../../compiler/policy/verdict';
 import { explainCompiled } from './compiled-explain';
-import { parsePort, parseProtocol, resolveAddress } from './incident-points';
+import { describeAddress, type Engine, engineOption, isPorted, packetFor, parsePort, parseProtocol, resolveAddress } from './incident-points';
 import { CompiledEngine } from '../../compiler/trace/compiled-engine';
 import { CliError, ExitCode, usageError } from './cli-error';
 import type { CliContext } from './context';
 import { renderTable } from './format-output';
 
-type Engine = 'compiled' | 'reference';
-const engineOption = () => new Option('--engine <engine>', 'who decides: the emitted nftables (compiled) or the policy semantics (reference)').choices(['compiled', 'reference']).default('compiled');
 const atOption = () => new Option('--at <offset|time>', 'a past point of the log: an offset or an RFC 3339 time');
 
-
-const describeEnd = (state: ClusterState, ip: Ip): string => {
-  const key = state.ipOwners.get(ip);
-  return key ? `${key} (${ip})` : ip;
-};
 
 function registerCompile(program: Command, ctx: CliContext): void {
   program
@@ -92,7 +85,7 @@ function registerTrace(program: Command, ctx: CliContext): void {
       const src = resolveAddress(state, '--from', opts.from!, family);
       const dst = resolveAddress(state, '--to', opts.to!, family ?? familyOf(src));
       if (familyOf(src) !== familyOf(dst)) throw usageError(`--from ${src} and --to ${dst} are of different address families`);
-      const ported = protocol === 6 || protocol === 17 || protocol === 132 || protocol === 136;
+      const ported = isPorted(protocol);
       const icmp = protocol === 1 || protocol === 58;
       if (ported && opts.port === undefined) throw usageError('--port is required for TCP, UDP and SCTP');
       const packet: Packet = {
@@ -100,7 +93,7 @@ function registerTrace(program: Command, ctx: CliContext): void {
         ...(ported ? { srcPort: parsePort('--source-port', opts.sourcePort), dstPort: parsePort('--port', opts.port) } : {}),
         ...(icmp ? { icmpType: Number(opts.icmpType ?? (protocol === 1 ? 8 : 128)), icmpCode: Number(opts.icmpCode ?? 0) } : {}),
       };
-      const head = `${describeEnd(state, src)} → ${describeEnd(state, dst)} ${opts.protocol!.toUpperCase()}${packet.dstPort ? ` port ${packet.dstPort}` : ''}${state.offset > 0 ? ` after event ${state.offset - 1}` : " (empty log)"}`;
+      const head = `${describeAddress(state, src)} → ${describeAddress(state, dst)} ${opts.protocol!.toUpperCase()}${packet.dstPort ? ` port ${packet.dstPort}` : ''}${state.offset > 0 ? ` after event ${state.offset - 1}` : " (empty log)"}`;
       let allowed: boolean;
       if (opts.engine === 'reference') {
         const v = evaluate(state, packet);
@@ -132,7 +125,7 @@ function registerReachability(program: Command, ctx: CliContext): void {
       const { state } = await ctx.loadState(ctx.openLog({ mustExist: true }), opts.at);
       const protocol = parseProtocol(opts.protocol);
       const port = parsePort('--port', opts.port);
-      if ([6, 17, 132, 136].includes(protocol) && port === undefined) throw usageError('--port is required for TCP, UDP and SCTP');
+      if (isPorted(protocol) && port === undefined) throw usageError('--port is required for TCP, UDP and SCTP');
       if (opts.service !== undefined) {
         const table = serviceReachability(state, opts.service, protocol, port, opts.engine);
         if (opts.output === 'json') return void ctx.out(`${JSON.stringify(table, null, 2)}\n`);
@@ -162,12 +155,7 @@ export const reachability = (state: ClusterState, protocol: number, port: number
       const src = a.ips.find((ip) => b.ips.some((x) => familyOf(x) === familyOf(ip)));
       const dst = src && b.ips.find((x) => familyOf(x) === familyOf(src));
       if (!src || !dst) { row[b.key] = false; continue; }
-      const ported = protocol === 6 || protocol === 17 || protocol === 132 || protocol === 136;
-      const packet: Packet = {
-        src, dst, protocol,
-        ...(ported ? { srcPort: MATRIX_SOURCE_PORT, dstPort: port ?? 80 } : {}),
-        ...(protocol === 1 ? { icmpType: 8, icmpCode: 0 } : protocol === 58 ? { icmpType: 128, icmpCode: 0 } : {}),
-      };
+      const packet = packetFor(src, dst, protocol, port ?? 80);
       if (compiled) {
         const v = compiled.verdict(packet);
         if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
@@ -192,11 +180,7 @@ export const serviceReachability = (state: ClusterState, key: string, protocol: 
     const src = ep.ips.find((ip) => svc.addresses.some((a) => familyOf(a) === familyOf(ip)));
     if (src === undefined) continue;
     const dst = svc.addresses.find((a) => familyOf(a) === familyOf(src))!;
-    const packet: Packet = {
-      src, dst, protocol,
-      ...([6, 17, 132, 136].includes(protocol) ? { srcPort: MATRIX_SOURCE_PORT, dstPort: port ?? 80 } : {}),
-      ...(protocol === 1 ? { icmpType: 8, icmpCode: 0 } : protocol === 58 ? { icmpType: 128, icmpCode: 0 } : {}),
-    };
+    const packet = packetFor(src, dst, protocol, port ?? 80);
     const row: Record<string, boolean> = {};
     if (compiled) {
       const v = compiled.verdict(packet);

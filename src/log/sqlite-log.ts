@@ -24,7 +24,9 @@ import { type EventLog, type LogQuery, LogError } from './event-log';
 import { timeArgument } from './log-time';
 import { type RetryPolicy, retrying } from './retry';
 import { ensureSchema } from './sqlite-schema';
-import { type Row, type Statements, insertBatch, pageQuery, prepareStatements, toEvent } from './sqlite-statements';
+import {
+  type RawRow, type Row, type Statements, fromRaw, insertBatch, pageQuery, prepareStatements, toEvent,
+} from './sqlite-statements';
 import { validateDrafts } from './validate-drafts';
 
 export interface SqliteLogOptions {
@@ -52,8 +54,6 @@ export class SqliteLog implements EventLog {
   private readonly wakers = new Set<() => void>();
   private closed = false;
   private readonly stmt: Statements;
-  /** The page query in raw mode (rows as arrays, RawRow): replay reads every row, and an object per row costs twice the time. */
-  private readonly rawPage: Database.Statement;
   private readonly appendTx: Database.Transaction<(drafts: readonly EventDraft[]) => number>;
 
   /** Opens (creating it and its directory if missing) the log at `path`. */
@@ -72,7 +72,6 @@ export class SqliteLog implements EventLog {
       db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       ensureSchema(db, this.path);
       this.stmt = prepareStatements(db);
-      this.rawPage = db.prepare(`SELECT "offset", id, time, actor, schema_version, body FROM events WHERE "offset" >= ? AND "offset" < ? ORDER BY "offset" LIMIT ?`).raw(true);
     } catch (e) {
       db?.close();
       throw toLogError(e, this.path);
@@ -116,7 +115,7 @@ export class SqliteLog implements EventLog {
     const end = to ?? this.headNow();
     while (next < end) {
       this.ensureOpen();
-      const rows = this.guard(() => this.rawPage.all(next, end, this.pageSize) as RawRow[]);
+      const rows = this.guard(() => this.stmt.page.all(next, end, this.pageSize) as RawRow[]);
       if (rows.length === 0) return;
       yield rows;
       next = rows[rows.length - 1]![0] + 1;
@@ -128,7 +127,7 @@ export class SqliteLog implements EventLog {
     this.ensureOpen();
     let next = from;
     while (!signal.aborted && !this.closed) {
-      const page = this.guard(() => this.rawPage.all(next, Number.MAX_SAFE_INTEGER, this.pageSize) as RawRow[]);
+      const page = this.guard(() => this.stmt.page.all(next, Number.MAX_SAFE_INTEGER, this.pageSize) as RawRow[]);
       for (const row of page) {
         if (signal.aborted) return;
         yield fromRaw(row);
@@ -245,15 +244,6 @@ export class SqliteLog implements EventLog {
       throw toLogError(e, this.path);
     }
   }
-}
-
-/** A row of the raw page query. The type, kind and key columns are left out: they are indexes, and the body holds them too. */
-type RawRow = [offset: number, id: string, time: string, actor: string, schemaVersion: number, body: string];
-
-/** toEvent (sqlite-statements.ts) for a raw row: the same event, field for field. */
-function fromRaw(r: RawRow): LoggedEvent {
-  const body = JSON.parse(r[5]) as Record<string, unknown>;
-  return { offset: r[0], id: r[1], time: r[2], actor: r[3], schemaVersion: r[4], ...body } as LoggedEvent;
 }
 
 function isRetriable(e: unknown): boolean {

@@ -29,7 +29,10 @@ export function prepareStatements(db: Database.Database) {
     ),
     maxOffset: db.prepare(`SELECT max("offset") FROM events`).pluck(),
     maxTime: db.prepare(`SELECT max(time) FROM events`).pluck(),
-    page: db.prepare(`SELECT ${COLUMNS} FROM events WHERE "offset" >= ? AND "offset" < ? ORDER BY "offset" LIMIT ?`),
+    // Raw mode (rows as arrays, RawRow): replay reads every row, and an object per row costs twice the time.
+    page: db
+      .prepare(`SELECT "offset", id, time, actor, schema_version, body FROM events WHERE "offset" >= ? AND "offset" < ? ORDER BY "offset" LIMIT ?`)
+      .raw(true),
     // INDEXED BY: without statistics the planner may walk the whole table.
     lastInOrderAt: db
       .prepare(
@@ -116,4 +119,13 @@ export function toEvent(row: Row): LoggedEvent {
     schemaVersion: row.schema_version,
     ...body,
   } as LoggedEvent;
+}
+
+/** A row of the raw `page` statement. The type, kind and key columns are left out: they are indexes, and the body holds them too. */
+export type RawRow = [offset: number, id: string, time: string, actor: string, schemaVersion: number, body: string];
+
+/** toEvent for a raw row: the same event, field for field. */
+export function fromRaw(r: RawRow): LoggedEvent {
+  const body = JSON.parse(r[5]) as Record<string, unknown>;
+  return { offset: r[0], id: r[1], time: r[2], actor: r[3], schemaVersion: r[4], ...body } as LoggedEvent;
 }

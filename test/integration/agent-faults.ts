@@ -23,10 +23,11 @@ import { REPO } from '../../src/demo/node-entry';
 import { workloadOf } from '../../src/demo/topology';
 import { waitFor } from '../../src/demo/wait';
 import { openLog } from '../../src/log/open-log';
-import { type PrivateServer, startPrivateServer } from '../src/log/servers';
+import { type PrivateServer, serverOrReport, startPrivateServer } from '../src/log/servers';
 import {
-  A_BACKEND, type Backend, BACKEND_NAME, type StatusRow, churnPolicy, demoUnavailable, freshLogUrl, serverOrReport, statusUrlFor,
+  A_BACKEND, type Backend, BACKEND_NAME, type StatusRow, churnPolicy, freshLogUrl, statusUrlFor,
 } from './remote-log-demo';
+import { demoUnavailable } from './demo-unavailable';
 
 /** The TCP port the churn policy opened in a logged event, if it is one. */
 function churnPort(e: LoggedEvent): number | undefined {
@@ -44,7 +45,7 @@ export function runAgentFaults(backend: Backend): void {
   // The private servers need what the shared one needs (services/install.sh).
   if (serverOrReport(backend, title) === undefined) return;
 
-  describe(title, { skip: demoUnavailable(), timeout: 300_000 }, () => {
+  describe(title, { skip: demoUnavailable({ ping: true }), timeout: 300_000 }, () => {
     let server: PrivateServer | undefined;
     let cluster: DemoCluster | undefined;
     let dir: string | undefined;

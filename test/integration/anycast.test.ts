@@ -10,7 +10,6 @@
 // nft, bird and birdc.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gatewaysOf, type KernelRoute, kernelRoutes } from '../../src/demo/bgp';
 import { DemoCluster } from '../../src/demo/cluster';
@@ -18,20 +17,14 @@ import { execOk } from '../../src/demo/exec';
 import { REPO } from '../../src/demo/node-entry';
 import { hostOf, workloadOf } from '../../src/demo/topology';
 import { waitFor } from '../../src/demo/wait';
-
-const unavailable = (): string | undefined => {
-  if (process.getuid?.() !== 0) return 'needs root for network namespaces';
-  for (const [cmd, arg] of [['ip', '-V'], ['nft', '--version'], ['bird', '--version'], ['birdc', '--version']])
-    if (spawnSync(cmd!, [arg!]).error) return `needs ${cmd}`;
-  return undefined;
-};
+import { demoUnavailable } from './demo-unavailable';
 
 const SERVICE = '10.96.0.10';
 const PORT = 80;
 const BACKENDS = ['web-1', 'web-2'] as const;
 const HOST_OF: Readonly<Record<(typeof BACKENDS)[number], string>> = { 'web-1': '10.99.0.1', 'web-2': '10.99.0.2' };
 
-describe('an anycast service on real kernels (three hosts, backends on two)', { skip: unavailable(), timeout: 240_000 }, () => {
+describe('an anycast service on real kernels (three hosts, backends on two)', { skip: demoUnavailable(), timeout: 240_000 }, () => {
   let cluster: DemoCluster | undefined;
   const c = (): DemoCluster => {
     if (!cluster) throw new Error('the cluster did not come up');

@@ -11,7 +11,6 @@
 // root, ip, nft, bird and birdc.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { bgpEstablished, type BirdProtocol, birdProtocols } from '../../src/demo/bgp';
 import { DemoCluster } from '../../src/demo/cluster';
@@ -20,13 +19,7 @@ import { REPO } from '../../src/demo/node-entry';
 import { hostOf, workloadOf } from '../../src/demo/topology';
 import { waitFor } from '../../src/demo/wait';
 import { WorkloadClient } from '../../src/demo/workload-client';
-
-const unavailable = (): string | undefined => {
-  if (process.getuid?.() !== 0) return 'needs root for network namespaces';
-  for (const [cmd, arg] of [['ip', '-V'], ['nft', '--version'], ['bird', '--version'], ['birdc', '--version']])
-    if (spawnSync(cmd!, [arg!]).error) return `needs ${cmd}`;
-  return undefined;
-};
+import { demoUnavailable } from './demo-unavailable';
 
 const HOST_1 = '10.99.0.1';
 /** Ports host-1 serves: the one the policy opens, one it does not, and a failsafe one. */
@@ -36,7 +29,7 @@ const SSH = 22;
 const PORTS = [OPEN, CLOSED, SSH] as const;
 const CLIENTS = ['host-2', 'host-3'] as const;
 
-describe('a host endpoint on real kernels (host-1 uplink, a policy allowing TCP 8080 from host-2)', { skip: unavailable(), timeout: 240_000 }, () => {
+describe('a host endpoint on real kernels (host-1 uplink, a policy allowing TCP 8080 from host-2)', { skip: demoUnavailable(), timeout: 240_000 }, () => {
   let cluster: DemoCluster | undefined;
   const started: WorkloadClient[] = [];
   const procs = new Map<string, WorkloadClient>();

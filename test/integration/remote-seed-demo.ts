@@ -16,9 +16,10 @@ import { DemoCluster } from '../../src/demo/cluster';
 import { REPO } from '../../src/demo/node-entry';
 import { workloadOf } from '../../src/demo/topology';
 import { waitFor } from '../../src/demo/wait';
-import {
-  type Backend, BACKEND_NAME, type StatusRow, demoUnavailable, dropLog, freshLogUrl, serverOrReport, statusUrlFor, statusWhere,
-} from './remote-log-demo';
+import { dropLog } from '../src/log/drop-log';
+import { serverOrReport } from '../src/log/servers';
+import { type Backend, BACKEND_NAME, type StatusRow, freshLogUrl, statusUrlFor, statusWhere } from './remote-log-demo';
+import { demoUnavailable } from './demo-unavailable';
 
 const ALLOWED = [['a', 'b'], ['c', 'e'], ['a', 'd']] as const;
 const DENIED = [['a', 'c']] as const;
@@ -29,7 +30,7 @@ export function runRemoteSeedDemo(backend: Backend): void {
   const address = serverOrReport(backend, title);
   if (address === undefined) return;
 
-  describe(title, { skip: demoUnavailable(), timeout: 180_000 }, () => {
+  describe(title, { skip: demoUnavailable({ ping: true }), timeout: 180_000 }, () => {
     const logUrl = freshLogUrl(backend, address);
     let statusDir: string | undefined;
     let cluster: DemoCluster | undefined;

@@ -6,7 +6,6 @@
 // when a test fails. Needs root, ip, nft, bird, birdc and ping.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readAgentState } from '../../src/agent/agent-state-file';
 import { birdPaths, runningBird } from '../../src/agent/bird-daemon';
@@ -19,19 +18,13 @@ import { RouteMonitor, toAddress } from '../../src/demo/route-monitor';
 import { metric, scrapeMetrics } from '../../src/demo/scrape';
 import { hostOf, workloadOf } from '../../src/demo/topology';
 import { waitFor } from '../../src/demo/wait';
-
-const unavailable = (): string | undefined => {
-  if (process.getuid?.() !== 0) return 'needs root for network namespaces';
-  for (const [cmd, arg] of [['ip', '-V'], ['nft', '--version'], ['bird', '--version'], ['birdc', '--version'], ['ping', '-V']])
-    if (spawnSync(cmd!, [arg!]).error) return `needs ${cmd}`;
-  return undefined;
-};
+import { demoUnavailable } from './demo-unavailable';
 
 const METRICS_PORT = 9091;
 const ALLOWED = [['a', 'b'], ['a', 'd'], ['b', 'd'], ['c', 'e']] as const;
 const DENIED = [['a', 'c'], ['b', 'e'], ['d', 'c']] as const;
 
-describe('the seed demo on real kernels', { skip: unavailable(), timeout: 180_000 }, () => {
+describe('the seed demo on real kernels', { skip: demoUnavailable({ ping: true }), timeout: 180_000 }, () => {
   let cluster: DemoCluster | undefined;
   const c = (): DemoCluster => {
     if (!cluster) throw new Error('the cluster did not come up');

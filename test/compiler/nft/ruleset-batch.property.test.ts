@@ -27,14 +27,23 @@ const port = fc.integer({ min: 1, max: 40 });
 const portElem = fc.oneof(port, fc.tuple(port, port).map(([x, y]) => ({ range: [Math.min(x, y), Math.max(x, y)] })));
 const verdict = fc.constantFrom({ accept: null }, { drop: null });
 
+/**
+ * The two ways to fill the set or map `decl` names: `first` in its own `add`
+ * and `then` in one `add element`, or every element in an `add element` of its own.
+ */
+const batchAndSingle = (decl: { readonly name: string; readonly [field: string]: unknown }, first: unknown[], then: unknown[]): [unknown[], unknown[]] => {
+  const head = [{ table: { family: 'inet', name: 'foldnet' } }];
+  const kind = 'map' in decl ? 'map' : 'set';
+  const element = (elem: unknown[]) => ({ add: { element: { ...T, name: decl.name, elem } } });
+  const batch = [...head, { [kind]: { ...decl, ...(first.length > 0 ? { elem: first } : {}) } }, ...(then.length > 0 ? [element(then)] : [])];
+  const single = [...head, { [kind]: decl }, ...[...first, ...then].map((e) => element([e]))];
+  return [batch, single];
+};
+
 test('interval set: elements added in one command are accepted exactly when added one command each, with the same result', () => {
   fc.assert(
     fc.property(fc.array(portElem, { maxLength: 12 }), fc.array(portElem, { maxLength: 12 }), (first, then) => {
-      const decl = { ...T, name: 's', type: 'inet_service', flags: ['interval'] };
-      const head = [{ table: { family: 'inet', name: 'foldnet' } }];
-      const batch = [...head, { set: { ...decl, ...(first.length > 0 ? { elem: first } : {}) } }, ...(then.length > 0 ? [{ add: { element: { ...T, name: 's', elem: then } } }] : [])];
-      const single = [...head, { set: decl }, ...[...first, ...then].map((e) => ({ add: { element: { ...T, name: 's', elem: [e] } } }))];
-      sameOutcome(batch, single);
+      sameOutcome(...batchAndSingle({ ...T, name: 's', type: 'inet_service', flags: ['interval'] }, first, then));
     }),
     { numRuns: 500 },
   );
@@ -43,11 +52,7 @@ test('interval set: elements added in one command are accepted exactly when adde
 test('verdict map: keys added in one command are accepted exactly when added one command each, with the same result', () => {
   fc.assert(
     fc.property(fc.array(fc.tuple(port, verdict), { maxLength: 12 }), fc.array(fc.tuple(port, verdict), { maxLength: 12 }), (first, then) => {
-      const decl = { ...T, name: 'm', type: 'inet_service', map: 'verdict' };
-      const head = [{ table: { family: 'inet', name: 'foldnet' } }];
-      const batch = [...head, { map: { ...decl, ...(first.length > 0 ? { elem: first } : {}) } }, ...(then.length > 0 ? [{ add: { element: { ...T, name: 'm', elem: then } } }] : [])];
-      const single = [...head, { map: decl }, ...[...first, ...then].map((e) => ({ add: { element: { ...T, name: 'm', elem: [e] } } }))];
-      sameOutcome(batch, single);
+      sameOutcome(...batchAndSingle({ ...T, name: 'm', type: 'inet_service', map: 'verdict' }, first, then));
     }),
     { numRuns: 500 },
   );
@@ -57,9 +62,7 @@ test('plain set: addresses added in one command, duplicates included, equal thos
   const addr = fc.integer({ min: 0, max: 30 }).map((i) => `10.0.0.${i}`);
   fc.assert(
     fc.property(fc.array(addr, { maxLength: 30 }), (elems) => {
-      const decl = { ...T, name: 'a', type: 'ipv4_addr' };
-      const head = [{ table: { family: 'inet', name: 'foldnet' } }];
-      sameOutcome([...head, { set: { ...decl, ...(elems.length > 0 ? { elem: elems } : {}) } }], [...head, { set: decl }, ...elems.map((e) => ({ add: { element: { ...T, name: 'a', elem: [e] } } }))]);
+      sameOutcome(...batchAndSingle({ ...T, name: 'a', type: 'ipv4_addr' }, elems, []));
     }),
     { numRuns: 300 },
   );

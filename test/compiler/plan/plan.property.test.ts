@@ -39,11 +39,13 @@ const pairs = fc.oneof(
   clusterDocs.chain((docs) => fc.tuple(neighbour(docs), fc.constant(docs))),
 );
 
+/** The kernel as the first cluster leaves it, and the snapshot the second compiles to. */
+const actualAndDesired = ([a, d]: [object[], object[]]) => ({ actual: kernelOf(snapshotFrom(a)), desired: snapshotFrom(d) });
+
 test('law: folding the plan onto the actual ruleset gives the desired ruleset, normalised', () => {
   fc.assert(
-    fc.property(pairs, ([a, d]) => {
-      const actual = kernelOf(snapshotFrom(a));
-      const desired = snapshotFrom(d);
+    fc.property(pairs, (pair) => {
+      const { actual, desired } = actualAndDesired(pair);
       assertSameRuleset(afterPlan(actual.nft, planHost(actual, desired)), kernelOf(desired).nft!);
     }),
     { numRuns: RUNS },
@@ -86,9 +88,8 @@ test('law: planHost(x, x) is empty', () => {
 
 test('law: removing then adding the planned routes gives the desired routes', () => {
   fc.assert(
-    fc.property(pairs, ([a, d]) => {
-      const actual = kernelOf(snapshotFrom(a));
-      const desired = snapshotFrom(d);
+    fc.property(pairs, (pair) => {
+      const { actual, desired } = actualAndDesired(pair);
       const { add, remove } = planHost(actual, desired).routes;
       const table = new Set(actual.routes.map(routeKey));
       for (const r of remove) assert.ok(table.delete(routeKey(r)), `removes a route that is not there: ${routeKey(r)}`);
@@ -101,9 +102,8 @@ test('law: removing then adding the planned routes gives the desired routes', ()
 
 test('law: writing the planned sysctls gives every desired key its value, and writes only what differs', () => {
   fc.assert(
-    fc.property(pairs, ([a, d]) => {
-      const actual = kernelOf(snapshotFrom(a));
-      const desired = snapshotFrom(d);
+    fc.property(pairs, (pair) => {
+      const { actual, desired } = actualAndDesired(pair);
       const plan = planHost(actual, desired);
       const values = new Map(actual.sysctls.map((s) => [s.key, s.value]));
       for (const s of plan.sysctls) {
@@ -118,9 +118,8 @@ test('law: writing the planned sysctls gives every desired key its value, and wr
 
 test('law: after the plan, planning again from the result is empty', () => {
   fc.assert(
-    fc.property(pairs, ([a, d]) => {
-      const actual = kernelOf(snapshotFrom(a));
-      const desired = snapshotFrom(d);
+    fc.property(pairs, (pair) => {
+      const { actual, desired } = actualAndDesired(pair);
       const plan = planHost(actual, desired);
       const reached = { nft: afterPlan(actual.nft, plan), routes: desired.routes, sysctls: desired.sysctls, bird: plan.bird ?? actual.bird };
       assert.ok(isEmptyPlan(planKernel(reached, kernelOf(desired))));

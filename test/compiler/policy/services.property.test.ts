@@ -5,12 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { evaluate, serviceOutcomes } from '../../../compiler/policy/reference';
+import { ClusterState } from '../../../compiler/fold/state';
+import { evaluate, Packet, serviceOutcomes } from '../../../compiler/policy/reference';
 import { endpointOwning } from '../../../compiler/policy/effective-labels';
 import { hostOwning } from '../../../compiler/policy/host-endpoints';
 import { scenarioWithPackets, scenarioWithServicePackets, SERVICE4, SERVICE6 } from './hep-service-arbitraries';
 
 const RUNS = Number(process.env.FOLDNET_PROPERTY_RUNS ?? 100);
+
+/** The host a packet's client is on: its endpoint's, else the host owning its address. */
+const clientHostOf = (state: ClusterState, p: Packet): string | undefined => endpointOwning(state, p.src)?.host ?? hostOwning(state, p.src);
 
 test('services never change the verdict of a packet not addressed to a service address', () =>
   fc.assert(
@@ -25,7 +29,7 @@ test('outcomes never mix the client\'s host with others: all of them are on it, 
   fc.assert(
     fc.property(scenarioWithServicePackets, ({ sc: { withService }, packets }) => {
       for (const p of packets) {
-        const clientHost = endpointOwning(withService, p.src)?.host ?? hostOwning(withService, p.src);
+        const clientHost = clientHostOf(withService, p);
         const local = serviceOutcomes(evaluate(withService, p)).map((o) => o.host === clientHost);
         assert.ok(local.every((x) => x) || local.every((x) => !x), JSON.stringify(p));
       }
@@ -37,7 +41,7 @@ test('translation by the client\'s own host is invisible to policy: each outcome
   fc.assert(
     fc.property(scenarioWithServicePackets, ({ sc: { withService }, packets }) => {
       for (const p of packets) {
-        const clientHost = endpointOwning(withService, p.src)?.host ?? hostOwning(withService, p.src);
+        const clientHost = clientHostOf(withService, p);
         for (const o of serviceOutcomes(evaluate(withService, p)).filter((x) => x.host === clientHost))
           assert.deepEqual(o.verdict, evaluate(withService, o.packet), JSON.stringify(p));
       }

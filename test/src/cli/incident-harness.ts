@@ -1,5 +1,4 @@
-// Runs foldnet commands in-process (fast enough for property tests), with the
-// incident commands registered even before main.ts wires them in, against a
+// Runs foldnet commands in-process (fast enough for property tests), against a
 // temp workspace removed afterwards. The recorded incident of
 // fixtures/incident/ can be imported into it with fixed ids and times.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggedEvent } from '../../../compiler/events/event';
 import { reportError } from '../../../src/cli/cli-error';
-import { registerIncidentCommands } from '../../../src/cli/incident-commands';
 import { buildProgram } from '../../../src/cli/main';
 import { repoRoot } from '../../helpers/seed-demo';
 
@@ -29,7 +27,6 @@ export async function foldnet(args: readonly string[], stdin = ''): Promise<Ran>
   let stderr = '';
   const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), env: {}, readStdin: () => stdin };
   const { program, ctx } = buildProgram(io);
-  if (!program.commands.some((c) => c.name() === 'bisect')) registerIncidentCommands(program, ctx);
   let code: number;
   try {
     await program.parseAsync([...args], { from: 'user' });

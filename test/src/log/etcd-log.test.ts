@@ -11,12 +11,12 @@ import { parseEtcdUrl } from '../../../src/log/etcd-url';
 import { type EventLog, isLogError } from '../../../src/log/event-log';
 import { openLog } from '../../../src/log/open-log';
 import { runEventLogConformance } from './conformance';
+import { dropLog } from './drop-log';
 import { collect, drafts, uniqueRun } from './log-fixtures';
 import { runRemoteLogSuite } from './remote-log-suite';
-import { missingServer, mustHaveServers, sharedServer } from './servers';
+import { serverOrReport } from './servers';
 
-const missing = missingServer('etcd');
-const address = sharedServer('etcd');
+const address = serverOrReport('etcd', 'etcd log tests');
 
 let prefixes = 0;
 const urlFor = (addr: string): string => `etcd://${addr}/foldnet-test/${uniqueRun()}-${prefixes++}`;
@@ -24,27 +24,8 @@ const urlFor = (addr: string): string => `etcd://${addr}/foldnet-test/${uniqueRu
 const openEtcd = (url: string, attempts = 6, maxDelayMs = 1000): EventLog =>
   openLog(url, { etcd: { retry: { attempts, baseDelayMs: 50, maxDelayMs }, pageSize: 97, pollIntervalMs: 500, dialTimeoutMs: 1000, callTimeoutMs: 5000 } });
 
-/** Deletes a log's keys; a server that is gone (private ones) is not an error. */
-async function dropPrefix(url: string): Promise<void> {
-  const { endpoints, prefix } = parseEtcdUrl(url);
-  const client = new Etcd3({ hosts: endpoints.map((e) => `http://${e.host}:${e.port}`), dialTimeout: 1000 });
-  try {
-    await client.delete().prefix(`${prefix}/`).options({ deadline: Date.now() + 3000 }).exec();
-  } catch {
-    // gone already
-  } finally {
-    client.close();
-  }
-}
-
-if (missing !== undefined) {
-  if (mustHaveServers()) {
-    test('an etcd server is available (CI=true)', () => assert.fail(missing));
-  } else {
-    test('etcd log tests', { skip: missing }, () => undefined);
-  }
-} else {
-  const addr = address!;
+if (address !== undefined) {
+  const addr = address;
   const raw = new Etcd3({ hosts: `http://${addr}` });
   after(() => raw.close());
 
@@ -60,7 +41,7 @@ if (missing !== undefined) {
       },
       cleanup: async () => {
         await Promise.all(opened.map((l) => l.close()));
-        await dropPrefix(url);
+        await dropLog(url);
       },
     };
   });
@@ -79,7 +60,7 @@ if (missing !== undefined) {
         assert.equal(await raw.get(`${prefix}/ids/${batch[1]!.id}`).string(), '1');
       } finally {
         await log.close();
-        await dropPrefix(url);
+        await dropLog(url);
       }
     });
 
@@ -94,7 +75,7 @@ if (missing !== undefined) {
         assert.equal((await collect(log.read(0, 2))).length, 2);
       } finally {
         await log.close();
-        await dropPrefix(url);
+        await dropLog(url);
       }
     });
 
@@ -108,7 +89,7 @@ if (missing !== undefined) {
         assert.equal(await log.head(), 1);
       } finally {
         await log.close();
-        await dropPrefix(url);
+        await dropLog(url);
       }
     });
 
@@ -125,10 +106,10 @@ if (missing !== undefined) {
         assert.equal(await a.head(), offsets.length);
       } finally {
         await Promise.all([a.close(), b.close()]);
-        await dropPrefix(url);
+        await dropLog(url);
       }
     });
   });
 
-  runRemoteLogSuite({ name: 'etcd', freshUrl: (a) => urlFor(a), open: openEtcd, drop: dropPrefix }, addr);
+  runRemoteLogSuite({ name: 'etcd', freshUrl: (a) => urlFor(a), open: openEtcd, drop: dropLog }, addr);
 }

@@ -10,12 +10,12 @@ import { KafkaLog } from '../../../src/log/kafka-log';
 import { parseKafkaUrl } from '../../../src/log/kafka-url';
 import { openLog } from '../../../src/log/open-log';
 import { runEventLogConformance } from './conformance';
+import { dropLog } from './drop-log';
 import { collect, drafts, uniqueRun } from './log-fixtures';
 import { runRemoteLogSuite } from './remote-log-suite';
-import { missingServer, mustHaveServers, sharedServer } from './servers';
+import { serverOrReport } from './servers';
 
-const missing = missingServer('kafka');
-const address = sharedServer('kafka');
+const address = serverOrReport('kafka', 'Kafka log tests');
 
 let topics = 0;
 const freshTopic = (): string => `foldnet-test-${uniqueRun()}-${topics++}`.replace(/[^A-Za-z0-9._-]/g, '-');
@@ -24,33 +24,8 @@ const urlFor = (addr: string, topic = freshTopic()): string => `kafka://${addr}/
 const openKafka = (url: string, attempts = 6, maxDelayMs = 1000): EventLog =>
   openLog(url, { kafka: { retry: { attempts, baseDelayMs: 50, maxDelayMs }, tailWaitMs: 200, connectionTimeoutMs: 1000 } });
 
-/** Deletes topics; a broker that is gone (private ones) is not an error. */
-async function dropTopic(url: string): Promise<void> {
-  const { brokers, topic } = parseKafkaUrl(url);
-  const admin = new Kafka({
-    brokers: brokers.map((b) => `${b.host}:${b.port}`),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    retry: { retries: 1 },
-  }).admin();
-  try {
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
-  } catch {
-    // already gone, or its broker is
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
-if (missing !== undefined) {
-  if (mustHaveServers()) {
-    test('a Kafka broker is available (CI=true)', () => assert.fail(missing));
-  } else {
-    test('Kafka log tests', { skip: missing }, () => undefined);
-  }
-} else {
-  const addr = address!;
+if (address !== undefined) {
+  const addr = address;
   let admin: Admin | undefined;
   const adminClient = async (): Promise<Admin> => {
     if (admin === undefined) {
@@ -75,7 +50,7 @@ if (missing !== undefined) {
       },
       cleanup: async () => {
         await Promise.all(opened.map((l) => l.close()));
-        await dropTopic(url);
+        await dropLog(url);
       },
     };
   });
@@ -97,7 +72,7 @@ if (missing !== undefined) {
         assert.deepEqual(config, { 'retention.ms': '-1', 'cleanup.policy': 'delete', 'min.insync.replicas': '1' });
       } finally {
         await log.close();
-        await dropTopic(`kafka://${addr}/${topic}`);
+        await dropLog(`kafka://${addr}/${topic}`);
       }
     });
 
@@ -110,7 +85,7 @@ if (missing !== undefined) {
         await assert.rejects(log.append(drafts(uniqueRun(), 1)), (e: unknown) => isLogError(e, 'foreign-format') && /3 partitions/.test(e.message) && /exactly one/.test(e.message));
       } finally {
         await log.close();
-        await dropTopic(`kafka://${addr}/${topic}`);
+        await dropLog(`kafka://${addr}/${topic}`);
       }
     });
 
@@ -128,7 +103,7 @@ if (missing !== undefined) {
       } finally {
         await producer.disconnect();
         await log.close();
-        await dropTopic(url);
+        await dropLog(url);
       }
     });
 
@@ -145,13 +120,13 @@ if (missing !== undefined) {
         assert.deepEqual(read.map((e) => [e.offset, e.id]), batch.map((d, i) => [3 + i, d.id]));
       } finally {
         await Promise.all([a.close(), b.close()]);
-        await dropTopic(url);
+        await dropLog(url);
       }
     });
   });
 
   runRemoteLogSuite(
-    { name: 'kafka', freshUrl: (a) => urlFor(a), open: openKafka, drop: dropTopic },
+    { name: 'kafka', freshUrl: (a) => urlFor(a), open: openKafka, drop: dropLog },
     addr,
   );
 }

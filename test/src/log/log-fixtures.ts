@@ -66,6 +66,17 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/** The first `n` items, then stops the iteration (a tail's, say); none at all for n = 0. */
+export async function collectFirst<T>(items: AsyncIterable<T>, n: number): Promise<T[]> {
+  const out: T[] = [];
+  if (n === 0) return out;
+  for await (const item of items) {
+    out.push(item);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
 let runs = 0;
 /** An id prefix unique to this process and call. */
 export const uniqueRun = (): string => `r${process.pid}-${Date.now().toString(36)}-${runs++}`;

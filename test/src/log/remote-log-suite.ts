@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LoggedEvent } from '../../../compiler/events/event';
 import { type EventLog, isLogError } from '../../../src/log/event-log';
-import { collect } from './log-fixtures';
+import { collect, collectFirst } from './log-fixtures';
 import { type PrivateServer, type ServiceName, closedPort, startPrivateServer } from './servers';
 import { startUrlWorker } from './url-worker';
 import { type Worker, nextLine, stopWorker } from './worker-process';
@@ -37,7 +37,7 @@ export function runRemoteLogSuite(backend: RemoteBackend, sharedAddress: string)
       try {
         for (let w = 0; w < WORKERS; w++) workers.push(startUrlWorker([url, 'burst', `w${w}`, String(PER_WORKER), '7']));
         for (const w of workers) assert.equal(await nextLine(w), 'ready');
-        const tailed = firstN(reader.tail(0, stop.signal), WORKERS * PER_WORKER);
+        const tailed = collectFirst(reader.tail(0, stop.signal), WORKERS * PER_WORKER);
         for (const w of workers) w.child.stdin.write('go\n');
         for (const w of workers) {
           const { code, stderr } = await w.exited;
@@ -164,14 +164,4 @@ export function runRemoteLogSuite(backend: RemoteBackend, sharedAddress: string)
       }
     });
   });
-}
-
-/** The first `n` events of an iteration, then stops it. */
-async function firstN(events: AsyncIterable<LoggedEvent>, n: number): Promise<LoggedEvent[]> {
-  const out: LoggedEvent[] = [];
-  for await (const e of events) {
-    out.push(e);
-    if (out.length >= n) break;
-  }
-  return out;
 }

@@ -4,6 +4,8 @@
 // kill and restart them) with services/kafka.sh and services/etcd.sh in a
 // temporary directory, and stop and delete them afterwards. With CI=true a
 // missing shared server is a failure; elsewhere the tests skip, saying why.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ const run = promisify(execFile);
 export type ServiceName = 'kafka' | 'etcd';
 
 const ENV: Record<ServiceName, string> = { kafka: 'FOLDNET_TEST_KAFKA', etcd: 'FOLDNET_TEST_ETCD' };
+const A_SERVER: Record<ServiceName, string> = { kafka: 'a Kafka broker', etcd: 'an etcd server' };
 
 /** The repository root: the nearest directory above this file with services/start.sh. */
 export function repoRoot(): string {
@@ -42,6 +45,19 @@ export function missingServer(name: ServiceName): string | undefined {
 
 /** True when a missing server must fail the run instead of skipping (CI). */
 export const mustHaveServers = (): boolean => process.env.CI === 'true' || process.env.CI === '1';
+
+/**
+ * The shared server's HOST:PORT. Without one, registers a test named `what`
+ * that fails under CI=true and is skipped elsewhere, saying why, and returns
+ * undefined.
+ */
+export function serverOrReport(name: ServiceName, what: string): string | undefined {
+  const missing = missingServer(name);
+  if (missing === undefined) return sharedServer(name)!;
+  if (mustHaveServers()) test(`${what}: ${A_SERVER[name]} is available (CI=true)`, () => assert.fail(missing));
+  else test(what, { skip: missing }, () => undefined);
+  return undefined;
+}
 
 export interface PrivateServer {
   /** HOST:PORT clients connect to. */

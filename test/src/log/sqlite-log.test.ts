@@ -4,11 +4,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { LoggedEvent } from '../../../compiler/events/event';
 import { type EventLog, isLogError } from '../../../src/log/event-log';
 import { SqliteLog, type SqliteLogOptions } from '../../../src/log/sqlite-log';
 import { runEventLogConformance } from './conformance';
-import { collect, drafts, uniqueRun } from './log-fixtures';
+import { collect, collectFirst, drafts, uniqueRun } from './log-fixtures';
 import { type Worker, nextLine, startWorker, stopWorker } from './worker-process';
 
 const root = mkdtempSync(join(tmpdir(), 'foldnet-sqlite-log-'));
@@ -97,7 +96,7 @@ describe('SqliteLog across processes', () => {
       for (let w = 0; w < WORKERS; w++) workers.push(startWorker([path, 'burst', `w${w}`, String(PER_WORKER), '7']));
       for (const w of workers) assert.equal(await nextLine(w), 'ready');
       reader = new SqliteLog(path, { pollIntervalMs: 5 });
-      const tailed = collectUntil(reader.tail(0, tailAbort.signal), WORKERS * PER_WORKER);
+      const tailed = collectFirst(reader.tail(0, tailAbort.signal), WORKERS * PER_WORKER);
       for (const w of workers) w.child.stdin.write('go\n');
       for (const w of workers) {
         const { code, stderr } = await w.exited;
@@ -150,14 +149,3 @@ describe('SqliteLog across processes', () => {
     }
   });
 });
-
-/** The first `n` events of a tail, then stops reading it. */
-async function collectUntil(events: AsyncIterable<LoggedEvent>, n: number): Promise<LoggedEvent[]> {
-  const out: LoggedEvent[] = [];
-  if (n === 0) return out;
-  for await (const e of events) {
-    out.push(e);
-    if (out.length >= n) break;
-  }
-  return out;
-}

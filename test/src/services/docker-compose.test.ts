@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import YAML from 'yaml';
-import { registerAgentCommand } from '../../../src/cli/agent-command';
 import { buildProgram } from '../../../src/cli/main';
 import { parseLogUrl } from '../../../src/log/open-log';
 import { repoRoot } from '../log/servers';
@@ -32,9 +31,7 @@ const services = compose.services;
 /** The subcommand `argv` names and the options it was given, checked against the real program. */
 function checkFoldnetCommand(argv: readonly string[]): { command: Command; flags: Map<string, string | undefined> } {
   assert.equal(argv[0], 'foldnet', `not a foldnet command: ${argv.join(' ')}`);
-  const { program, ctx } = buildProgram({ stdout: () => undefined, stderr: () => undefined, env: {}, readStdin: () => '' });
-  // Until main.ts registers it, register the agent command as main.ts will.
-  if (!program.commands.some((c) => c.name() === 'agent')) registerAgentCommand(program, ctx);
+  const { program } = buildProgram({ stdout: () => undefined, stderr: () => undefined, env: {}, readStdin: () => '' });
   const global = new Set(program.options.map((o) => o.long));
   let i = 1;
   while (argv[i]?.startsWith('--') && global.has(argv[i])) i += 2;

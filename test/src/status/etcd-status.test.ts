@@ -9,9 +9,9 @@ import { EtcdStatusStore } from '../../../src/status/etcd-status';
 import { type StatusReport, openStatusStore } from '../../../src/status/status-store';
 import { parseEtcdUrl } from '../../../src/log/etcd-url';
 import { uniqueRun } from '../log/log-fixtures';
-import { missingServer, mustHaveServers, sharedServer } from '../log/servers';
+import { serverOrReport } from '../log/servers';
 
-const missing = missingServer('etcd');
+const address = serverOrReport('etcd', 'etcd status store tests');
 const report = (host: string, appliedOffset = 3): StatusReport => ({
   host,
   appliedOffset,
@@ -20,11 +20,8 @@ const report = (host: string, appliedOffset = 3): StatusReport => ({
   lastError: null,
 });
 
-if (missing !== undefined) {
-  if (mustHaveServers()) test('an etcd server is available (CI=true)', () => assert.fail(missing));
-  else test('etcd status store tests', { skip: missing }, () => undefined);
-} else {
-  const addr = sharedServer('etcd')!;
+if (address !== undefined) {
+  const addr = address;
   const raw = new Etcd3({ hosts: `http://${addr}` });
   const prefixes: string[] = [];
   const freshUrl = (): string => {

@@ -3,7 +3,7 @@
 // one compiled at the reported offset, diverged when not, stale when the
 // report was not kept alive, unknown when a host never reported; exit 0 only
 // when every host converged. Runs the CLI in-process, with the status command
-// registered the way main.ts registers commands.
+// registered by main.ts's buildProgram.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/Either';
@@ -11,7 +11,7 @@ import { compileHost, snapshotHash } from '../../../compiler/compile/host';
 import { loadState } from '../../../src/cli/load-state';
 import { reportError } from '../../../src/cli/cli-error';
 import { buildProgram } from '../../../src/cli/main';
-import { registerStatusCommand, statusUrlFor } from '../../../src/cli/status-command';
+import { statusUrlFor } from '../../../src/cli/status-command';
 import { SqliteLog } from '../../../src/log/sqlite-log';
 import { SqliteStatusStore } from '../../../src/status/sqlite-status';
 import { SEED_DEMO, withWorkspace } from '../cli/cli-harness';
@@ -27,7 +27,6 @@ async function foldnet(args: readonly string[], env: Record<string, string> = {}
   let stderr = '';
   const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), env, readStdin: () => '' };
   const { program, ctx } = buildProgram(io);
-  if (!program.commands.some((c) => c.name() === 'status')) registerStatusCommand(program, ctx);
   let code: number;
   try {
     await program.parseAsync([...args], { from: 'user' });
