@@ -22,7 +22,7 @@ export const policyApplies = (index: ClusterIndex, p: PolicyModel, ep: EndpointM
   if (p.kind === 'NetworkPolicy' && p.namespace !== ep.namespace) return false;
   if (p.namespaceSelector !== undefined && !matches(index.cache.get(p.namespaceSelector as SelectorSource), index.namespaceLabels(ep.namespace)))
     return false;
-  return matches(index.cache.get(p.selector as SelectorSource), index.labels(ep.key) ?? {});
+  return matches(index.cache.get(p.selector as SelectorSource), index.endpointLabels(ep));
 };
 
 export interface TierPolicies {

@@ -7,9 +7,9 @@ import { canonicalJson, sha256Hex } from '../hash/canonical';
 import { ownedBlocks } from '../ipam/query';
 import { compileBird } from './bird';
 import { compileNftables, NftOptions } from './nft-document';
-import { compileRoutes } from './routes';
+import { routesOf } from './routes';
 import { HostSnapshot } from './snapshot';
-import { compileSysctls } from './sysctls';
+import { sysctlsOf } from './sysctls';
 import { ClusterIndex } from '../incremental/cluster-index';
 import { announcedAddresses } from './nft-services';
 
@@ -27,10 +27,10 @@ export const compileHost = (state: ClusterState, host: string, options: CompileO
     offset: state.offset,
     // Owned blocks become blackholes (announced as aggregates); borrowed
     // addresses are workload host routes like any other, announced alone.
-    routes: compileRoutes(state, host, ownedBlocks(state, host)),
+    routes: routesOf(host, index.localEndpoints(host), ownedBlocks(state, host)),
     nftables: compileNftables(state, host, options, index),
     bird: compileBird(state, host, announcedAddresses(index, host)),
-    sysctls: compileSysctls(state, host),
+    sysctls: sysctlsOf(state, host, index.localEndpoints(host)),
   });
 };
 

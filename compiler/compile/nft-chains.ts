@@ -115,7 +115,9 @@ const policySteps = (ctx: RuleContext, ep: EndpointModel, dir: Direction) => {
     ...tierAndProfileSteps(tiers, profiles, dir, { policy: N.policyChain, profile: N.profileChain }),
     { expr: [X.drop], comment: N.comment(noProfileAllowed(dir, profiles.map((p) => p.name))) },
   ];
-  return { rules, policies: tiers.flatMap((t) => t.policies), profiles };
+  // Everything the rules are made of, in a few short strings: the same recipe makes the same rules, so their hash is asked for by it.
+  const recipe = JSON.stringify([dir, tiers.map((t) => [t.tier, t.policies.map((p) => [N.policyChain(p, dir), N.policyRef(p)])]), profiles.map((p) => p.name)]);
+  return { rules, recipe, policies: tiers.flatMap((t) => t.policies), profiles };
 };
 
 /** The comment of the drop that ends an endpoint's steps: what trace shows when no policy and no profile allowed. */
@@ -138,7 +140,11 @@ export type MapName = typeof N.EGRESS_MAP | typeof N.INGRESS_MAP;
 export const MAP_NAMES: readonly MapName[] = [N.EGRESS_MAP, N.INGRESS_MAP];
 export type MapElem = [string, unknown];
 
-const stepsChain = (dir: Direction, rules: ChainSpec['rules']): ChainSpec => ({ name: N.stepsChain(dir, sha256Hex(canonicalJson(rules)).slice(0, 12)), rules });
+/** The hash of a steps chain's rules, which names it (memoised by the cluster index: an endpoint recompiled with the same policies asks again). */
+export const stepsHash = (rules: ChainSpec['rules']): string => sha256Hex(canonicalJson(rules)).slice(0, 12);
+
+const stepsChain = (ctx: RuleContext, dir: Direction, steps: { rules: ChainSpec['rules']; recipe: string }): ChainSpec =>
+  ({ name: N.stepsChain(dir, ctx.index.stepsHash(steps.recipe, () => stepsHash(steps.rules))), rules: steps.rules });
 
 /**
  * An endpoint's chains. Only its anti-spoofing is its own (one chain, three
@@ -149,8 +155,8 @@ const stepsChain = (dir: Direction, rules: ChainSpec['rules']): ChainSpec => ({ 
 export const endpointChains = (ctx: RuleContext, ep: EndpointModel): EndpointChains => {
   const egressSteps = policySteps(ctx, ep, 'egress');
   const ingressSteps = policySteps(ctx, ep, 'ingress');
-  const egress = stepsChain('egress', egressSteps.rules);
-  const ingress = stepsChain('ingress', ingressSteps.rules);
+  const egress = stepsChain(ctx, 'egress', egressSteps);
+  const ingress = stepsChain(ctx, 'ingress', ingressSteps);
   const own: ChainSpec = {
     name: N.endpointChain(ep.interfaceName),
     rules: [...antiSpoof(ep), { expr: [X.goto(egress.name)], comment: N.comment(`endpoint ${ep.key} egress`) }],

@@ -74,7 +74,9 @@ export const compileNftables = (state: ClusterState, host: string, options: NftO
   const sortedChains = [...chains.values()].sort((a, b) => byString(a.name, b.name));
   const out: unknown[] = [tableObject()];
   for (const c of sortedChains) out.push(chainObject(c));
-  for (const s of ctx.sets.all()) out.push(setObject(s, setElements(index, s)));
+  const sets = ctx.sets.all();
+  index.prepareMemberships(sets.flatMap((s) => (s.source.kind === 'members' ? [s.source] : [])));
+  for (const s of sets) out.push(setObject(s, setElements(index, s)));
   for (const name of MAP_NAMES) out.push(mapObject(name, maps[name]!));
   for (const c of sortedChains) for (const r of ruleObjects(c)) out.push(r);
   for (const o of sectionObjects(compileSection(index, host))) out.push(o);

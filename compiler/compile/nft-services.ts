@@ -48,7 +48,7 @@ export const localBackends = (index: ClusterIndex, host: string, svc: ServiceMod
   const selector = index.cache.get(svc.selector as SelectorSource);
   const out: LocalBackend[] = [];
   for (const ep of index.localEndpoints(host)) {
-    if (ep.namespace !== svc.namespace || !matches(selector, index.labels(ep.key) ?? {})) continue;
+    if (ep.namespace !== svc.namespace || !matches(selector, index.endpointLabels(ep))) continue;
     const address = ep.ips.find((ip) => familyOf(ip) === family);
     const targetPort = targetPortOf(ep, port);
     if (address !== undefined && targetPort !== undefined) out.push({ endpoint: ep, address, targetPort });

@@ -7,6 +7,7 @@
 // these. Which blocks a host owns is decided elsewhere and passed in.
 import { ClusterState } from '../fold/state';
 import { byString } from '../model/sort';
+import { EndpointModel } from '../model/types';
 import { Cidr, compareCidr, familyOf, hostCidr, Ip } from '../net/ip';
 import { FOLDNET_RTPROTO, RouteModel } from './snapshot';
 
@@ -33,13 +34,17 @@ const preferred = (a: RouteModel, b: RouteModel): RouteModel => {
   return byString(a.dev ?? '', b.dev ?? '') <= 0 ? a : b;
 };
 
-export const compileRoutes = (state: ClusterState, host: string, ownedBlocks: readonly Cidr[]): RouteModel[] => {
+export const compileRoutes = (state: ClusterState, host: string, ownedBlocks: readonly Cidr[]): RouteModel[] =>
+  routesOf(host, state.endpoints.values(), ownedBlocks);
+
+/** compileRoutes from the endpoints to consider (those of other hosts are skipped): a caller with an index passes the host's own. */
+export const routesOf = (host: string, endpoints: Iterable<EndpointModel>, ownedBlocks: readonly Cidr[]): RouteModel[] => {
   const byDst = new Map<string, RouteModel>();
   const add = (r: RouteModel): void => {
     const existing = byDst.get(r.dst);
     byDst.set(r.dst, existing === undefined ? r : preferred(existing, r));
   };
-  for (const ep of state.endpoints.values()) {
+  for (const ep of endpoints) {
     if (ep.host !== host) continue;
     for (const ip of ep.ips) add(workloadRoute(ip, ep.interfaceName));
   }

@@ -9,6 +9,7 @@
 // /proc/sys/net/ipv4/conf/eth0.100/proxy_arp).
 import { ClusterState } from '../fold/state';
 import { byString } from '../model/sort';
+import { EndpointModel } from '../model/types';
 import { familyOf } from '../net/ip';
 import { SysctlModel } from './snapshot';
 
@@ -55,9 +56,12 @@ const RESERVED = new Set(['all', 'default']);
 export const hasServices = (state: ClusterState, family: 4 | 6): boolean =>
   state.services.some((svc) => svc.addresses.some((a) => familyOf(a) === family));
 
-export const compileSysctls = (state: ClusterState, host: string): SysctlModel[] => {
+export const compileSysctls = (state: ClusterState, host: string): SysctlModel[] => sysctlsOf(state, host, state.endpoints.values());
+
+/** compileSysctls from the endpoints to consider (those of other hosts are skipped): a caller with an index passes the host's own. */
+export const sysctlsOf = (state: ClusterState, host: string, endpoints: Iterable<EndpointModel>): SysctlModel[] => {
   const families = new Map<string, { v4: boolean; v6: boolean }>();
-  for (const ep of state.endpoints.values()) {
+  for (const ep of endpoints) {
     if (ep.host !== host || RESERVED.has(ep.interfaceName)) continue;
     const f = families.get(ep.interfaceName) ?? { v4: false, v6: false };
     families.set(ep.interfaceName, {

@@ -2,9 +2,11 @@
 // scanning it — each endpoint's effective labels and sorted addresses,
 // endpoints by host, namespace and profile, the port numbers each named port
 // stands for, policies by namespace, and selector memberships
-// (memberships.ts). Built from a ClusterState in one pass, then kept current
-// by update(next, changes), whose cost follows what changed, not the cluster's
-// size. It reports what moved (index-delta.ts) so per-host compilers know
+// (memberships.ts). Built from a ClusterState in one pass, which only sorts
+// endpoints by host and namespace and counts named ports (endpoint-buckets.ts
+// makes a namespace's entries when a membership first reads it), then kept
+// current by update(next, changes), whose cost follows what changed, not the
+// cluster's size. It reports what moved (index-delta.ts) so per-host compilers know
 // what to redo. An instance belongs to its caller (mutable, never shared
 // through module state); a full compile may build a throw-away one.
 import { ClusterState } from '../fold/state';
@@ -15,45 +17,51 @@ import { SelectorCache } from '../selector';
 import { sha256Hex } from '../hash/canonical';
 import { Labels, labelsWith, namespaceLabels } from '../compile/labels';
 import { Scope } from '../compile/scope';
-import { changedLabelKeys, EndpointEntry, endpointEntry, sameAddressesAndPorts, sameLabels } from './endpoint-entry';
+import { changedLabelKeys, EndpointEntry, sameAddressesAndPorts, sameLabels } from './endpoint-entry';
 import { DeltaBuilder, IndexDelta } from './index-delta';
 import { Family, Membership, NamedPortKey } from './memberships';
 import { MembershipTable } from './membership-table';
-import { addTo, removeFrom } from './multimap';
+import { EndpointBuckets } from './endpoint-buckets';
 
-export type { EndpointEntry };
+export { EndpointEntry };
 
 /** Set names are memoised up to this many identities, then the memo starts over (it only saves hashing). */
 const SET_NAME_MEMO = 200_000;
+/** Steps-chain hashes likewise (a recipe is a few hundred bytes). */
+const STEPS_HASH_MEMO = 20_000;
 
 export class ClusterIndex {
   readonly cache = new SelectorCache();
   private current: ClusterState;
-  private readonly endpoints = new Map<string, EndpointEntry>();
-  private readonly byHost = new Map<string, Set<string>>();
-  private readonly byNamespace = new Map<string, Map<string, EndpointEntry>>();
+  private readonly buckets: EndpointBuckets;
+  /** Effective labels of endpoints asked for by model (a host's own, once per policy): dropped when a profile changes. */
+  private labelMemo = new WeakMap<EndpointModel, Labels>();
   /** Profiles' labelsToApply and namespaces' labels, in plain maps: every label computation reads them. */
   private readonly profileLabels = new Map<string, Labels>();
   private readonly nsLabels = new Map<string, Labels>();
-  private readonly byProfile = new Map<string, Set<string>>();
-  /** `name|proto` → port number → how many endpoints name it so. */
-  private readonly portNumbers = new Map<string, Map<number, number>>();
-  private readonly policiesByNamespace = new Map<string, Set<string>>();
-  private readonly globalPolicies = new Set<string>();
-  private readonly setNames = new Map<string, string>();
+  /** Policy models by id (every endpoint compiled asks for its candidates; looking each up in the state showed in profiles). */
+  private readonly policiesByNamespace = new Map<string, Map<string, PolicyModel>>();
+  private readonly globalPolicies = new Map<string, PolicyModel>();
+  /** Set names by prefix, family and identity (nested: no key string is built per question). */
+  private readonly setNames = new Map<string, { readonly v4: Map<string, string>; readonly v6: Map<string, string> }>();
+  private setNameCount = 0;
+  private readonly stepsHashes = new Map<string, string>();
   private readonly table: MembershipTable;
 
   constructor(state: ClusterState) {
     this.current = state;
+    this.buckets = new EndpointBuckets(this.makeEntry);
     this.table = new MembershipTable({
       cache: this.cache,
-      view: (key) => this.endpoints.get(key),
       namespaceLabels: (ns) => this.namespaceLabels(ns),
-      inNamespace: (ns) => this.byNamespace.get(ns)?.values() ?? [],
-      namespaces: () => this.byNamespace.keys(),
+      inNamespace: (ns) => this.buckets.entriesIn(ns)?.values() ?? [],
+      namespaces: () => this.buckets.namespaces(),
     });
     for (const p of state.profiles.values()) this.profileLabels.set(p.name, p.labelsToApply);
-    for (const ep of state.endpoints.values()) this.addEndpoint(ep, undefined);
+    // forEach: iterating an immutable Map of 100,000 through values() allocates a result object per step.
+    state.endpoints.forEach((ep) => {
+      this.buckets.addModel(ep);
+    });
     for (const p of state.policies.values()) this.addPolicy(p);
   }
 
@@ -62,16 +70,28 @@ export class ClusterIndex {
   }
 
   endpoint(key: string): EndpointEntry | undefined {
-    return this.endpoints.get(key);
+    const m = this.current.endpoints.get(key);
+    return m === undefined ? undefined : this.buckets.entriesIn(m.namespace)?.get(key);
   }
 
   /** The endpoints on `host` (unordered). */
   localEndpoints(host: string): EndpointModel[] {
-    return [...(this.byHost.get(host) ?? [])].map((k) => this.endpoints.get(k)!.model);
+    return this.buckets.onHost(host);
   }
 
   labels(key: string): Labels | undefined {
-    return this.endpoints.get(key)?.labels;
+    const m = this.current.endpoints.get(key);
+    return m === undefined ? undefined : this.endpointLabels(m);
+  }
+
+  /** The effective labels of an endpoint of the current state (what its entry holds, without looking the entry up). */
+  endpointLabels(ep: EndpointModel): Labels {
+    let l = this.labelMemo.get(ep);
+    if (l === undefined) {
+      l = this.effectiveLabels(ep);
+      this.labelMemo.set(ep, l);
+    }
+    return l;
   }
 
   namespaceLabels(ns: string): Labels {
@@ -86,31 +106,59 @@ export class ClusterIndex {
   /** Policies that can apply to an endpoint of `namespace`: its namespace's and the global ones (unordered). */
   candidatePolicies(namespace: string): PolicyModel[] {
     const out: PolicyModel[] = [];
-    for (const id of this.policiesByNamespace.get(namespace) ?? []) out.push(this.current.policies.get(id)!);
-    for (const id of this.globalPolicies) out.push(this.current.policies.get(id)!);
+    for (const p of this.policiesByNamespace.get(namespace)?.values() ?? []) out.push(p);
+    for (const p of this.globalPolicies.values()) out.push(p);
     return out;
   }
 
   /** The port numbers endpoints give the named port `name` over `proto`, ascending. */
   namedPortNumbers(name: string, proto: number): number[] {
-    return [...(this.portNumbers.get(`${name}|${proto}`)?.keys() ?? [])].sort((a, b) => a - b);
+    return this.buckets.namedPortNumbers(name, proto);
   }
 
   /** The nft set name for an identity: a hash, memoised because every rule naming a set asks again. */
   setName(prefix: string, family: Family, identity: string): string {
-    const memo = `${prefix}${family}|${identity}`;
-    let name = this.setNames.get(memo);
+    let byFamily = this.setNames.get(prefix);
+    if (byFamily === undefined) {
+      byFamily = { v4: new Map(), v6: new Map() };
+      this.setNames.set(prefix, byFamily);
+    }
+    const memo = family === 4 ? byFamily.v4 : byFamily.v6;
+    let name = memo.get(identity);
     if (name === undefined) {
       name = `${prefix}${family}-${sha256Hex(identity).slice(0, 12)}`;
-      if (this.setNames.size >= SET_NAME_MEMO) this.setNames.clear();
-      this.setNames.set(memo, name);
+      if (this.setNameCount >= SET_NAME_MEMO) {
+        for (const m of this.setNames.values()) {
+          m.v4.clear();
+          m.v6.clear();
+        }
+        this.setNameCount = 0;
+      }
+      memo.set(identity, name);
+      this.setNameCount++;
     }
     return name;
+  }
+
+  /** The hash naming a steps chain, by the recipe its rules are made from (compile/nft-chains.ts): memoised, as set names are. */
+  stepsHash(recipe: string, hash: () => string): string {
+    let h = this.stepsHashes.get(recipe);
+    if (h === undefined) {
+      h = hash();
+      if (this.stepsHashes.size >= STEPS_HASH_MEMO) this.stepsHashes.clear();
+      this.stepsHashes.set(recipe, h);
+    }
+    return h;
   }
 
   /** The membership of a scope (narrowed to a named port), evaluated on first use. */
   membership(scope: Scope, port?: NamedPortKey): Membership {
     return this.table.get(scope, port);
+  }
+
+  /** Evaluates the memberships of these scopes that are not yet, together (one pass over the cluster); membership() then finds them. */
+  prepareMemberships(wanted: Iterable<{ readonly scope: Scope; readonly port?: NamedPortKey | undefined }>): void {
+    this.table.prepare(wanted);
   }
 
   /** An existing membership by id, if it was ever asked for. */
@@ -120,7 +168,7 @@ export class ClusterIndex {
 
   /** Member addresses of a membership, sorted for the set. */
   elements(m: Membership, family: Family): readonly Ip[] {
-    return m.elements(family, (k) => this.endpoints.get(k));
+    return m.elements(family);
   }
 
   /** Forgets a membership nobody uses any more; asking for it again evaluates it again. */
@@ -131,6 +179,7 @@ export class ClusterIndex {
   /** Brings the index to `next`, given the fold's changes from the current state; says what moved. */
   update(next: ClusterState, changes: readonly Change[]): IndexDelta {
     const delta = new DeltaBuilder();
+    const prev = this.current;
     this.current = next;
     const touched = new Set<string>();
     for (const c of changes) {
@@ -140,10 +189,14 @@ export class ClusterIndex {
           break;
         case 'profile': {
           delta.profiles.add(c.key);
+          const users = [...this.buckets.withProfile(c.key)];
+          // Their entries are made with the profile as it was (they are compared with what it makes now).
+          for (const m of users) this.buckets.entriesIn(m.namespace);
           const p = next.profiles.get(c.key);
           if (p) this.profileLabels.set(c.key, p.labelsToApply);
           else this.profileLabels.delete(c.key);
-          for (const k of this.byProfile.get(c.key) ?? []) touched.add(k);
+          this.labelMemo = new WeakMap();
+          for (const m of users) touched.add(m.key);
           break;
         }
         case 'namespace':
@@ -169,7 +222,8 @@ export class ClusterIndex {
     // Leaves before joins, so an address passing from one endpoint to another in one batch is never lost.
     const joins: Array<() => void> = [];
     for (const key of [...touched].sort()) {
-      const old = this.endpoints.get(key);
+      const was = prev.endpoints.get(key);
+      const old = was === undefined ? undefined : this.buckets.entriesIn(was.namespace)?.get(key);
       const model = next.endpoints.get(key);
       if (old !== undefined && model !== undefined && old.model === model && !this.labelsChanged(old, model)) continue;
       delta.endpoints.add(key);
@@ -182,83 +236,45 @@ export class ClusterIndex {
   }
 
   private labelsChanged(old: EndpointEntry, model: EndpointModel): boolean {
-    return !sameLabels(old.labels, this.labelsOf(model));
+    return !sameLabels(old.labels, this.effectiveLabels(model));
   }
 
-  private labelsOf(model: EndpointModel): Labels {
+  private effectiveLabels(model: EndpointModel): Labels {
     return labelsWith((name) => this.profileLabels.get(name), model);
   }
 
   /** Swaps an endpoint's entry; memberships it leaves are left now, those it joins in the returned step. */
   private replaceEndpoint(key: string, old: EndpointEntry | undefined, model: EndpointModel | undefined, delta: DeltaBuilder): () => void {
-    if (old) this.unindexEndpoint(old, delta);
+    if (old) this.buckets.remove(old, delta.portNames);
     const entry = model === undefined ? undefined : this.makeEntry(model);
-    if (entry) {
-      this.endpoints.set(key, entry);
-      this.indexEndpoint(entry, delta);
-    }
+    if (entry) this.buckets.add(entry, delta.portNames);
     const changedKeys = old && entry && sameAddressesAndPorts(old.model, entry.model) ? changedLabelKeys(old.labels, entry.labels) : undefined;
     return this.table.reevaluate(key, old, entry, changedKeys, delta.sink);
   }
 
-  private makeEntry(model: EndpointModel): EndpointEntry {
-    return endpointEntry(model, this.labelsOf(model));
-  }
-
-  private addEndpoint(model: EndpointModel, delta: DeltaBuilder | undefined): void {
-    const entry = this.makeEntry(model);
-    this.endpoints.set(model.key, entry);
-    this.indexEndpoint(entry, delta);
-  }
-
-  private indexEndpoint(e: EndpointEntry, delta: DeltaBuilder | undefined): void {
-    const m = e.model;
-    addTo(this.byHost, m.host, m.key);
-    let inNs = this.byNamespace.get(m.namespace);
-    if (inNs === undefined) {
-      inNs = new Map();
-      this.byNamespace.set(m.namespace, inNs);
-    }
-    inNs.set(m.key, e);
-    for (const p of m.profiles) addTo(this.byProfile, p, m.key);
-    for (const p of m.ports) {
-      const name = `${p.name}|${p.protocol}`;
-      const counts = this.portNumbers.get(name) ?? new Map<number, number>();
-      const n = counts.get(p.port) ?? 0;
-      counts.set(p.port, n + 1);
-      this.portNumbers.set(name, counts);
-      if (n === 0) delta?.portNames.add(name);
-    }
-  }
-
-  private unindexEndpoint(e: EndpointEntry, delta: DeltaBuilder): void {
-    const m = e.model;
-    this.endpoints.delete(m.key);
-    removeFrom(this.byHost, m.host, m.key);
-    const inNs = this.byNamespace.get(m.namespace);
-    inNs?.delete(m.key);
-    if (inNs?.size === 0) this.byNamespace.delete(m.namespace);
-    for (const p of m.profiles) removeFrom(this.byProfile, p, m.key);
-    for (const p of m.ports) {
-      const name = `${p.name}|${p.protocol}`;
-      const counts = this.portNumbers.get(name)!;
-      const n = counts.get(p.port)! - 1;
-      if (n > 0) counts.set(p.port, n);
-      else {
-        counts.delete(p.port);
-        if (counts.size === 0) this.portNumbers.delete(name);
-        delta.portNames.add(name);
-      }
-    }
-  }
+  private readonly makeEntry = (model: EndpointModel): EndpointEntry => {
+    // Effective labels are made now only if a profile adds some: they depend on the profile as it is now.
+    const profiles = model.profiles;
+    for (let i = 0; i < profiles.length; i++) if (this.profileLabels.get(profiles[i]!) !== undefined) return new EndpointEntry(model, this.effectiveLabels(model));
+    return new EndpointEntry(model, undefined);
+  };
 
   private addPolicy(p: PolicyModel): void {
-    if (p.kind === 'NetworkPolicy' && p.namespace !== undefined) addTo(this.policiesByNamespace, p.namespace, p.id);
-    else this.globalPolicies.add(p.id);
+    if (p.kind === 'NetworkPolicy' && p.namespace !== undefined) {
+      let inNs = this.policiesByNamespace.get(p.namespace);
+      if (inNs === undefined) {
+        inNs = new Map();
+        this.policiesByNamespace.set(p.namespace, inNs);
+      }
+      inNs.set(p.id, p);
+    } else this.globalPolicies.set(p.id, p);
   }
 
   private removePolicy(p: PolicyModel): void {
-    if (p.kind === 'NetworkPolicy' && p.namespace !== undefined) removeFrom(this.policiesByNamespace, p.namespace, p.id);
-    else this.globalPolicies.delete(p.id);
+    if (p.kind === 'NetworkPolicy' && p.namespace !== undefined) {
+      const inNs = this.policiesByNamespace.get(p.namespace);
+      inNs?.delete(p.id);
+      if (inNs?.size === 0) this.policiesByNamespace.delete(p.namespace);
+    } else this.globalPolicies.delete(p.id);
   }
 }

@@ -65,12 +65,14 @@ export class HostCompiler {
     this.sysctls = new HostSysctls(host);
     this.chains = new HostChains(index, this.sets, options.endpointToHostAction);
     const delta = new DeltaAccumulator();
+    this.sets.defer();
     for (const ep of index.localEndpoints(host)) {
       this.chains.setEndpoint(state, ep.key, ep, delta);
       this.local = this.local.set(ep.key, ep);
       this.routes.setEndpoint(undefined, ep);
       this.sysctls.setEndpoint(state, undefined, ep);
     }
+    this.sets.flush();
     this.routes.setBlocks(ownedBlocks(state, host));
     this.section = compileSection(index, host);
     this.bird = compileBird(state, host, this.section.announced);

@@ -8,14 +8,17 @@ import { setObject } from '../compile/nft-document';
 import { SetSpec } from '../compile/set-registry';
 import type { ClusterIndex } from './cluster-index';
 import type { MembershipChange } from './index-delta';
-import { Membership } from './memberships';
+import { Membership, membershipId } from './memberships';
 import { DeltaAccumulator, elementKey } from './snapshot-delta';
 import { SortedNames } from './sorted-names';
 
 interface UsedSet {
   readonly spec: SetSpec;
   refs: number;
-  readonly membership: Membership | undefined;
+  /** The membership its elements come from (none for a fixed set), once looked up. */
+  membership: Membership | undefined;
+  readonly membershipId: string | undefined;
+  /** Undefined while its elements wait for the batch (see defer). */
   object: unknown;
 }
 
@@ -29,11 +32,31 @@ export class HostSets {
   private readonly used = new Map<string, UsedSet>();
   private readonly byMembership = new Map<string, Set<string>>();
   readonly names = new SortedNames();
+  /** Sets retained since defer(), whose objects flush() makes. */
+  private pending: UsedSet[] | undefined;
 
   constructor(private readonly index: ClusterIndex, private readonly users: MembershipUsers) {}
 
   object(name: string): unknown {
     return this.used.get(name)!.object;
+  }
+
+  /**
+   * Until flush(), sets retained get their objects later, all at once: the
+   * memberships they need are then evaluated together, in one pass over the
+   * cluster (a host's first compile).
+   */
+  defer(): void {
+    this.pending ??= [];
+  }
+
+  flush(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending === undefined) return;
+    const live = pending.filter((u) => this.used.get(u.spec.name) === u);
+    this.index.prepareMemberships(live.flatMap((u) => (u.spec.source.kind === 'members' ? [u.spec.source] : [])));
+    for (const u of live) this.fill(u);
   }
 
   retain(spec: SetSpec, delta: DeltaAccumulator): void {
@@ -43,28 +66,38 @@ export class HostSets {
       return;
     }
     const src = spec.source;
-    const membership = src.kind === 'members' ? this.index.membership(src.scope, src.port) : undefined;
-    const elements = membership === undefined ? (src as { elements: readonly unknown[] }).elements : this.index.elements(membership, spec.family);
-    this.used.set(spec.name, { spec, refs: 1, membership, object: setObject(spec, elements) });
-    if (membership !== undefined) {
-      this.users.retain(membership.id);
-      const names = this.byMembership.get(membership.id) ?? new Set<string>();
+    const id = src.kind === 'members' ? membershipId(src.scope, src.port) : undefined;
+    const u: UsedSet = { spec, refs: 1, membership: undefined, membershipId: id, object: undefined };
+    this.used.set(spec.name, u);
+    if (id !== undefined) {
+      this.users.retain(id);
+      const names = this.byMembership.get(id) ?? new Set<string>();
       names.add(spec.name);
-      this.byMembership.set(membership.id, names);
+      this.byMembership.set(id, names);
     }
     this.names.add(spec.name);
     delta.addSet(spec.name);
+    if (this.pending !== undefined) this.pending.push(u);
+    else this.fill(u);
+  }
+
+  private fill(u: UsedSet): void {
+    const src = u.spec.source;
+    if (src.kind === 'members') {
+      u.membership = this.index.membership(src.scope, src.port);
+      u.object = setObject(u.spec, this.index.elements(u.membership, u.spec.family));
+    } else u.object = setObject(u.spec, src.elements);
   }
 
   release(name: string, delta: DeltaAccumulator): void {
     const u = this.used.get(name)!;
     if (--u.refs > 0) return;
     this.used.delete(name);
-    if (u.membership !== undefined) {
-      const names = this.byMembership.get(u.membership.id)!;
+    if (u.membershipId !== undefined) {
+      const names = this.byMembership.get(u.membershipId)!;
       names.delete(name);
-      if (names.size === 0) this.byMembership.delete(u.membership.id);
-      this.users.release(u.membership.id);
+      if (names.size === 0) this.byMembership.delete(u.membershipId);
+      this.users.release(u.membershipId);
     }
     this.names.remove(name);
     delta.removeSet(name);

@@ -4,11 +4,10 @@
 // so the host's list is the union of its endpoints' lists (an interface two
 // endpoints share gets each family's settings once). Kept sorted by key, as
 // compileSysctls sorts them; the property test holds the two equal.
-import { Map as IMap } from 'immutable';
 import { ClusterState } from '../fold/state';
 import { EndpointModel } from '../model/types';
 import { SysctlModel } from '../compile/snapshot';
-import { compileSysctls } from '../compile/sysctls';
+import { sysctlsOf } from '../compile/sysctls';
 import { SortedNames } from './sorted-names';
 
 export class HostSysctls {
@@ -30,7 +29,7 @@ export class HostSysctls {
   }
 
   private of(state: ClusterState, ep: EndpointModel): SysctlModel[] {
-    return compileSysctls({ ...state, endpoints: IMap([[ep.key, ep]]) }, this.host);
+    return sysctlsOf(state, this.host, [ep]);
   }
 
   private count(s: SysctlModel, by: number): void {

@@ -14,7 +14,6 @@ export type TableEntry = MemberView;
 
 export interface TableContext {
   readonly cache: SelectorCache;
-  view(key: string): TableEntry | undefined;
   namespaceLabels(ns: string): Labels;
   /** Endpoints of one namespace. */
   inNamespace(ns: string): Iterable<TableEntry>;
@@ -49,23 +48,45 @@ export class MembershipTable {
     const id = membershipId(scope, port);
     const hit = this.ids.get(id);
     if (hit !== undefined) return hit;
-    const m = new Membership(scope, port, this.ctx.cache);
-    this.ids.set(id, m);
-    this.bucketOf(m).add(m);
-    if (m.namespaceSelector !== undefined) this.withNamespaceSelector.add(m);
-    const nsLabels = this.ctx.namespaceLabels;
-    for (const ns of this.namespacesOf(m)) for (const e of this.ctx.inNamespace(ns)) if (m.admits(e, nsLabels)) m.members.add(e.model.key);
-    return m;
+    this.prepare([{ scope, port }]);
+    return this.ids.get(id)!;
   }
 
-  /** The namespaces whose endpoints can be in `m`: one, those its namespace selector picks, or all. */
-  private namespacesOf(m: Membership): Iterable<string> {
-    const s = m.scope;
-    if (s.kind === 'namespace') return [s.namespace];
-    const all = this.ctx.namespaces();
-    if (m.namespaceSelector === undefined) return all;
-    const sel = m.namespaceSelector;
-    return [...all].filter((ns) => matches(sel, this.ctx.namespaceLabels(ns)));
+  /**
+   * Evaluates the memberships asked for that do not exist yet, together: one
+   * pass over each namespace's endpoints asks every membership that can hold
+   * them, so an endpoint is read from memory once, not once per membership
+   * (a host's first compile evaluates a hundred or more over the cluster).
+   */
+  prepare(wanted: Iterable<{ readonly scope: Scope; readonly port?: NamedPortKey | undefined }>): void {
+    const everywhere: Membership[] = [];
+    const inNs = new Map<string, Membership[]>();
+    const selecting: Membership[] = [];
+    for (const w of wanted) {
+      const id = membershipId(w.scope, w.port);
+      if (this.ids.has(id)) continue;
+      const m = new Membership(w.scope, w.port, this.ctx.cache);
+      this.ids.set(id, m);
+      this.bucketOf(m).add(m);
+      if (m.namespaceSelector !== undefined) {
+        this.withNamespaceSelector.add(m);
+        selecting.push(m);
+      } else if (m.scope.kind === 'namespace') push(inNs, m.scope.namespace, m);
+      else everywhere.push(m);
+    }
+    if (everywhere.length + inNs.size + selecting.length === 0) return;
+    for (const ns of this.ctx.namespaces()) {
+      let ms = inNs.get(ns) ?? [];
+      if (everywhere.length > 0) ms = ms.length === 0 ? everywhere : [...everywhere, ...ms];
+      if (selecting.length > 0) {
+        const labels = this.ctx.namespaceLabels(ns);
+        const picked = selecting.filter((m) => matches(m.namespaceSelector!, labels));
+        if (picked.length > 0) ms = [...ms, ...picked];
+      }
+      if (ms.length === 0) continue;
+      // The namespaces are the memberships' already: each endpoint is asked only for its port and the selector.
+      for (const e of this.ctx.inNamespace(ns)) admit(ms, e);
+    }
   }
 
   /** Forgets a membership (it is evaluated again if asked for later). */
@@ -85,23 +106,28 @@ export class MembershipTable {
    */
   reevaluate(key: string, old: TableEntry | undefined, next: TableEntry | undefined, labelKeys: ReadonlySet<string> | undefined, sink: ChangeSink): () => void {
     const nsLabels = this.ctx.namespaceLabels;
+    /** Memberships the endpoint is in after this step that it was in before, or has joined. */
     const stay = new Set<Membership>();
     if (old !== undefined)
       for (const bucket of this.bucketsFor(old))
         for (const m of bucket) {
-          if (!m.members.has(key) || stay.has(m)) continue;
+          if (stay.has(m) || !m.holds(key, old, nsLabels)) continue;
           const keeps = next !== undefined && labelKeys !== undefined && (!intersects(m.keys, labelKeys) || m.admits(next, nsLabels));
-          if (keeps) stay.add(m);
-          else m.leave(key, old.ips, sink);
+          if (keeps) {
+            stay.add(m);
+            m.refresh(key, next);
+          } else m.leave(key, old, sink);
         }
+    // Every membership holding the endpoint now is in `stay`: it was in one of old's buckets, and left or stayed.
     return () => {
       if (next === undefined) return;
       for (const bucket of this.bucketsFor(next)) {
         for (const m of bucket) {
-          if (stay.has(m) || m.members.has(key)) continue;
+          if (stay.has(m)) continue;
           if (labelKeys !== undefined && !intersects(m.keys, labelKeys)) continue;
           if (!m.admits(next, nsLabels)) continue;
-          m.join(key, next.ips, sink);
+          m.join(key, next, sink);
+          stay.add(m); // a bucket listed twice (a port named twice) joins once
         }
       }
     };
@@ -113,11 +139,11 @@ export class MembershipTable {
     for (const m of this.withNamespaceSelector) {
       for (const e of this.ctx.inNamespace(ns)) {
         const key = e.model.key;
-        const was = m.members.has(key);
+        const was = m.has(key);
         const is = m.admits(e, nsLabels);
         if (was === is) continue;
-        if (is) m.join(key, e.ips, sink);
-        else m.leave(key, e.ips, sink);
+        if (is) m.join(key, e, sink);
+        else m.leave(key, m.member(key)!, sink);
       }
     }
   }
@@ -139,6 +165,16 @@ export class MembershipTable {
     return this.clusterWide;
   }
 }
+
+const admit = (ms: readonly Membership[], e: TableEntry): void => {
+  for (let i = 0; i < ms.length; i++) if (ms[i]!.admitsInScope(e)) ms[i]!.found1(e);
+};
+
+const push = <V>(m: Map<string, V[]>, k: string, v: V): void => {
+  const xs = m.get(k);
+  if (xs === undefined) m.set(k, [v]);
+  else xs.push(v);
+};
 
 const bucket = (m: Map<string, Set<Membership>>, k: string): Set<Membership> => {
   let s = m.get(k);
