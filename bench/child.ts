@@ -2,6 +2,7 @@
 // started by main.ts: `node dist/bench/child.js <task> <json arguments>`.
 // It prints its figures as one JSON line after a marker; main.ts reads it.
 import { measureCompiler } from './measure-compiler';
+import { measureDensity } from './measure-density';
 import { measureKernel } from './measure-kernel';
 import { measureReplay } from './measure-replay';
 import { measureSetElement } from './measure-set-element';
@@ -14,6 +15,7 @@ const tasks: Record<string, (a: any) => Promise<unknown> | unknown> = {
   compiler: (a: { endpoints: number; repeats: number }) => measureCompiler(a.endpoints, a.repeats),
   kernel: (a: { endpoints: number; samples: number }) => measureKernel(a.endpoints, a.samples),
   'set-element': (a: { sizes: number[]; samples: number }) => measureSetElement(a.sizes, a.samples),
+  density: (a: { endpoints: number; perHost: number[]; samples: number }) => measureDensity(a.endpoints, a.perHost, a.samples),
   // Loaded only when asked: the demo cluster pulls in the CLI and the agent.
   latency: async (a: { changes: number }) =>
     (await import('../src/demo/latency')).measureLatency(a.changes, (line) => void process.stderr.write(`  ${line}\n`)),

@@ -60,6 +60,8 @@ export const sizesFor = (quick: boolean) => {
     /** Elements in the set one element is added to: the issue's 10k and 500k. */
     setElements: quick ? [1_000, 50_000] : [10_000, 500_000],
     setSamples: quick ? 15 : 30,
+    /** Endpoints per host the issue compares (100 and 1,000), in a cluster of this many. */
+    density: { endpoints: 10_000, perHost: [100, 1_000], samples: quick ? 15 : 40 },
     /** Changes of each kind on the demo cluster (p99 wants a hundred). */
     latencyChanges: quick ? 10 : 100,
     followEvents: 1000,
@@ -138,6 +140,8 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
       results.kernel = await inNamespace((prefix) => runChild('kernel', { endpoints: sizes.kernelEndpoints, samples: sizes.kernelSamples }, prefix));
       log(`kernel: one element added to a set of ${sizes.setElements.join(' / ')} elements`);
       results.setElement = await inNamespace((prefix) => runChild('set-element', { sizes: sizes.setElements, samples: sizes.setSamples }, prefix));
+      log(`kernel: one endpoint added / relabelled on a host of ${sizes.density.perHost.join(' / ')} endpoints`);
+      results.density = await inNamespace((prefix) => runChild('density', sizes.density, prefix));
     }
   }
   if (wants('memory')) {

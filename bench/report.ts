@@ -2,6 +2,7 @@
 // target where there is one. Reads the same object that is written as JSON.
 import type { CompilerFigures, EventFigure, EventKind } from './measure-compiler';
 import type { LatencyFigures } from '../src/demo/latency';
+import type { DensityFigures } from './measure-density';
 import type { KernelFigures } from './measure-kernel';
 import type { ReplayFigure } from './measure-replay';
 import type { RssFigures } from './measure-rss';
@@ -68,6 +69,18 @@ const rows = (r: Record<string, unknown>): Row[] => {
     const [a, b] = [se.sizes[0]!, se.sizes[se.sizes.length - 1]!];
     out.push([`+1 set element: ratio ${n(b.setElements)}/${n(a.setElements)}, from delta / from memory`, `${n(se.ratio.fromDelta)} / ${n(se.ratio.fromMemory)}`, '≤ 1.2']);
   }
+  const dn = r.density as DensityFigures | undefined;
+  for (const d of dn?.densities ?? []) {
+    for (const [name, f] of [['+1 endpoint like others', d.endpointAdded], ['labels changed', d.labelsChanged]] as const) {
+      out.push([`${name}, host of ${n(d.endpointsPerHost)} ep: nft objects p50 / max`, `${n(f.nftObjects.p50)} / ${n(f.nftObjects.max)}`, '≤ 10 objects']);
+      out.push([`  plan + apply p50 (plan ms), p99`, `${n(f.totalMsP50)} (${n(f.planMsP50)}), ${n(f.totalMsP99, ' ms')}`, 'p50 ≤ 25, p99 ≤ 50 ms']);
+      out.push([`  of which apply steps p50`, Object.entries(f.stepMsP50 ?? {}).map(([st, ms]) => `${st} ${n(ms)}`).join(', ') || '-', '']);
+    }
+  }
+  if (dn !== undefined) {
+    const [a, b] = [dn.densities[0]!, dn.densities[dn.densities.length - 1]!];
+    out.push([`ratio host of ${n(b.endpointsPerHost)} / ${n(a.endpointsPerHost)} ep, p50: endpoint added / labels changed`, `${n(dn.ratio.endpointAdded)} / ${n(dn.ratio.labelsChanged)}`, '≤ 1.2']);
+  }
   const lat = r.latency as (LatencyFigures & { skipped?: string }) | undefined;
   if (lat?.skipped !== undefined) out.push(['event → remote kernel latency', `skipped: ${lat.skipped}`, '']);
   else if (lat !== undefined) {
@@ -103,7 +116,8 @@ export const missingFigures = (r: Record<string, any>): string[] => {
     for (const p of ['applierFromMemory', 'fromDelta']) for (const f of ['nftObjects', 'planSize', 'planMsP50', 'totalMsP50', 'totalMsP99']) want.push(`kernel.endpointAdded.${p}.${f}`);
     for (const f of ['restartSyncMs', 'driftCheckMs.first', 'driftCheckMs.repeat', 'compileShare', 'foldnetStepMs.nft']) want.push(`kernel.${f}`);
     for (const i of [0, 1]) for (const p of ['fromDelta', 'fromMemory']) for (const f of ['totalMsP50', 'totalMsP99']) want.push(`setElement.sizes.${i}.${p}.${f}`);
-    want.push('setElement.ratio.fromDelta', 'setElement.ratio.fromMemory');
+    want.push('setElement.ratio.fromDelta', 'setElement.ratio.fromMemory', 'density.ratio.endpointAdded', 'density.ratio.labelsChanged');
+    for (const i of [0, 1]) for (const c of ['endpointAdded', 'labelsChanged']) for (const f of ['nftObjects.p50', 'totalMsP50', 'totalMsP99']) want.push(`density.densities.${i}.${c}.${f}`);
   }
   if (r.latency !== undefined && r.latency.skipped === undefined)
     for (const k of ['policy', 'routeWithdrawn', 'routeLearned']) for (const f of ['median', 'p99']) want.push(`latency.${k}.${f}`);
