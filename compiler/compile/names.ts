@@ -20,8 +20,6 @@ export const policyRef = (p: PolicyModel): string => (p.kind === 'NetworkPolicy'
 export const policyChain = (p: PolicyModel, dir: Direction): string =>
   fit(p.kind === 'NetworkPolicy' ? `np-${d(dir)}/${p.namespace}/${p.name}` : `gnp-${d(dir)}/${p.name}`, 250);
 export const profileChain = (name: string, dir: Direction): string => fit(`pro-${d(dir)}/${name}`, 250);
-/** An endpoint's own chain: its anti-spoofing, on the way to its egress steps. */
-export const endpointChain = (iface: string): string => `wl-e/${iface}`;
 /** A direction's policy steps, shared by the endpoints whose steps are `hash`. */
 export const stepsChain = (dir: Direction, hash: string): string => `wl-${d(dir)}s/${hash}`;
 

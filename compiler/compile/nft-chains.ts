@@ -1,14 +1,13 @@
 // The chains of a host's ruleset. Base chains on forward (workload ↔ anything)
-// and input (workload → its host) dispatch by interface through verdict maps:
-// egress to the endpoint's own chain (anti-spoofing), which goes on to its
-// egress steps; ingress straight to its ingress steps. Steps walk tiers in
+// and input (workload → its host) dispatch by interface through verdict maps
+// to the endpoint's egress and ingress steps (egress steps begin with the
+// reverse-path anti-spoofing check). Steps walk tiers in
 // order, jumping to per-policy chains, then fall back to profiles; they are
 // named by their content, so endpoints with the same policies share them. A
 // policy's verdict comes back as a mark bit (ALLOW or PASS) because `return`
 // cannot carry one; Deny drops at once.
 import { ClusterState } from '../fold/state';
 import { EndpointModel, PolicyModel, ProfileModel } from '../model/types';
-import { familyOf } from '../net/ip';
 import { Rule } from '../resources/rule';
 import { canonicalJson, sha256Hex } from '../hash/canonical';
 import { applicableTiers, Direction, TierPolicies } from './applicable';
@@ -65,14 +64,14 @@ export const endpointProfiles = (ctx: RuleContext, ep: EndpointModel): ProfileMo
     return p ? [p] : [];
   });
 
-const antiSpoof = (ep: EndpointModel): ChainSpec['rules'] => {
-  const who = `endpoint ${ep.key}`;
-  return ([4, 6] as const).map((f) => {
-    const own = ep.ips.filter((ip) => familyOf(ip) === f);
-    const expr = own.length === 0 ? [X.nfproto(f), X.drop] : [X.ne(X.ipField(f, 'saddr'), own.length === 1 ? own[0] : X.anonSet(own)), X.drop];
-    return { expr, comment: N.comment(`${who} anti-spoofing IPv${f}`) };
-  });
-};
+/**
+ * Anti-spoofing without a rule per endpoint: a packet from a workload must
+ * come from an address the host routes back out of the interface it came in
+ * by (reverse path, as Calico gets from rp_filter). A workload's addresses
+ * are routed to its interface on its host (routes.ts), so this drops exactly
+ * the sources that are not its own — and costs a new endpoint no rule.
+ */
+const ANTI_SPOOFING: ChainRule = { expr: [X.reversePathMissing, X.drop], comment: 'anti-spoofing: the source is not routed back by this interface' };
 
 /** The chains the steps jump to: a workload's policy and profile chains, or a host endpoint's (nft-host-endpoints.ts). */
 export interface StepTargets {
@@ -110,6 +109,7 @@ const policySteps = (ctx: RuleContext, ep: EndpointModel, dir: Direction) => {
   const tiers = applicableTiers(ctx.index, ctx.tiers, ep, dir);
   const profiles = endpointProfiles(ctx, ep);
   const rules: ChainRule[] = [
+    ...(dir === 'egress' ? [ANTI_SPOOFING] : []),
     { expr: [X.eq(X.ctState, 'invalid'), X.drop], comment: 'invalid' },
     { expr: [X.clearMarks], comment: dir },
     ...tierAndProfileSteps(tiers, profiles, dir, { policy: N.policyChain, profile: N.profileChain }),
@@ -125,8 +125,6 @@ export const noProfileAllowed = (dir: Direction, profiles: readonly string[]): s
   profiles.length > 0 ? `${dir}: no profile allowed (profiles ${profiles.join(', ')})` : `${dir}: no profiles`;
 
 export interface EndpointChains {
-  /** The endpoint's own chain: anti-spoofing, then its egress steps. */
-  readonly chains: ChainSpec[];
   /** Its egress and ingress steps, named by their content and shared with every endpoint that has the same. */
   readonly steps: ChainSpec[];
   readonly policies: Array<{ policy: PolicyModel; dir: Direction }>;
@@ -147,27 +145,22 @@ const stepsChain = (ctx: RuleContext, dir: Direction, steps: { rules: ChainSpec[
   ({ name: N.stepsChain(dir, ctx.index.stepsHash(steps.recipe, () => stepsHash(steps.rules))), rules: steps.rules });
 
 /**
- * An endpoint's chains. Only its anti-spoofing is its own (one chain, three
- * rules); its policy steps live in chains shared by all endpoints with the
- * same policies and profiles, so a new endpoint like others adds one chain,
- * its verdict-map elements and set elements — not a copy of every step.
+ * An endpoint's chains: none of its own. Its policy steps live in chains
+ * shared by all endpoints with the same policies and profiles (anti-spoofing
+ * included), so a new endpoint like others adds its two verdict-map elements
+ * and its set elements — no chain, no rule.
  */
 export const endpointChains = (ctx: RuleContext, ep: EndpointModel): EndpointChains => {
   const egressSteps = policySteps(ctx, ep, 'egress');
   const ingressSteps = policySteps(ctx, ep, 'ingress');
   const egress = stepsChain(ctx, 'egress', egressSteps);
   const ingress = stepsChain(ctx, 'ingress', ingressSteps);
-  const own: ChainSpec = {
-    name: N.endpointChain(ep.interfaceName),
-    rules: [...antiSpoof(ep), { expr: [X.goto(egress.name)], comment: N.comment(`endpoint ${ep.key} egress`) }],
-  };
   return {
-    chains: [own],
     steps: [egress, ingress],
     policies: [...egressSteps.policies.map((policy) => ({ policy, dir: 'egress' as const })), ...ingressSteps.policies.map((policy) => ({ policy, dir: 'ingress' as const }))],
     profiles: [...egressSteps.profiles.map((profile) => ({ profile, dir: 'egress' as const })), ...ingressSteps.profiles.map((profile) => ({ profile, dir: 'ingress' as const }))],
     maps: {
-      [N.EGRESS_MAP]: [ep.interfaceName, { jump: { target: own.name } }],
+      [N.EGRESS_MAP]: [ep.interfaceName, { jump: { target: egress.name } }],
       [N.INGRESS_MAP]: [ep.interfaceName, { jump: { target: ingress.name } }],
     } as Record<MapName, MapElem>,
   };

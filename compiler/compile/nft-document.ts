@@ -58,7 +58,7 @@ export const compileNftables = (state: ClusterState, host: string, options: NftO
   const maps: Record<string, MapElem[]> = Object.fromEntries(MAP_NAMES.map((m) => [m, []]));
   for (const [i, ep] of local.entries()) {
     const ec = endpointChains(ctx, ep);
-    for (const c of [...ec.chains, ...ec.steps]) chains.set(c.name, c);
+    for (const c of ec.steps) chains.set(c.name, c);
     for (const { policy, dir } of ec.policies) {
       const name = N.policyChain(policy, dir);
       if (!chains.has(name)) chains.set(name, policyChainSpec({ ...ctx, namespace: policy.namespace }, policy, dir));
@@ -67,7 +67,7 @@ export const compileNftables = (state: ClusterState, host: string, options: NftO
       const name = N.profileChain(profile.name, dir);
       if (!chains.has(name)) chains.set(name, profileChainSpec(ctx, profile, dir));
     }
-    // Two endpoints claiming one interface: the last in document order has the elements (and the chain).
+    // Two endpoints claiming one interface: the last in document order has the elements.
     const later = local[i + 1];
     if (later?.interfaceName !== ep.interfaceName) for (const m of MAP_NAMES) maps[m]!.push(ec.maps[m]);
   }

@@ -37,5 +37,8 @@ const markBits = (bits: number): Expr => ({ '&': [meta('mark'), bits] });
 export const markHas = (bits: number): Expr => eq(markBits(bits), bits);
 export const markLacks = (bits: number): Expr => eq(markBits(bits), 0);
 
+/** `fib saddr . iif oif missing`: the route back to the source does not leave by the interface the packet came in by. */
+export const reversePathMissing: Expr = { match: { op: '==', left: { fib: { result: 'oif', flags: ['saddr', 'iif'] } }, right: false } };
+
 export const nfproto = (family: 4 | 6): Expr => eq(meta('nfproto'), family === 4 ? 'ipv4' : 'ipv6');
 export const ipField = (family: 4 | 6, field: 'saddr' | 'daddr'): Expr => payload(family === 4 ? 'ip' : 'ip6', field);

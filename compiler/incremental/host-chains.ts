@@ -1,7 +1,7 @@
-// The chains of one host's ruleset, kept between updates: each local
-// endpoint's own chain, and the shared chains it uses — its steps (shared by
-// endpoints with the same policies and profiles) and the policy and profile
-// chains those jump to — counted by the endpoint-directions that use them (a chain appears with its
+// The chains of one host's ruleset, kept between updates: the shared chains
+// each local endpoint uses — its steps (shared by endpoints with the same
+// policies and profiles; an endpoint has no chain of its own) and the policy
+// and profile chains those jump to — counted by the endpoint-directions that use them (a chain appears with its
 // first user and goes with its last, taking its sets along through
 // host-sets.ts). Rebuilding a chain whose rules come out equal keeps the old
 // objects, so the document changes only where the ruleset does. Deciding
@@ -10,7 +10,7 @@ import { ClusterState } from '../fold/state';
 import { EndpointModel } from '../model/types';
 import { Direction } from '../compile/applicable';
 import * as N from '../compile/names';
-import { byInterface, chainObject, ruleContext, ruleObjects } from '../compile/nft-document';
+import { chainObject, ruleContext, ruleObjects } from '../compile/nft-document';
 import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, policyChainSpec, profileByName, profileChainSpec } from '../compile/nft-chains';
 import { SetRegistry, SetSpec } from '../compile/set-registry';
 import type { ClusterIndex } from './cluster-index';
@@ -42,7 +42,6 @@ interface Shared {
 
 interface LocalEndpoint extends MapUser {
   readonly model: EndpointModel;
-  readonly chains: readonly ChainSpec[];
   /** Names of the shared chains (steps, policies, profiles) it uses. */
   readonly uses: readonly string[];
 }
@@ -53,8 +52,6 @@ const emit = (spec: ChainSpec): Emitted => ({ spec, decl: chainObject(spec), rul
 export class HostChains {
   private readonly local = new Map<string, LocalEndpoint>();
   private readonly shared = new Map<string, Shared>();
-  /** Endpoint chain name → the endpoints that would write it (interfaces can clash; the last in document order wins). */
-  private readonly writers = new Map<string, Map<string, { model: EndpointModel; spec: ChainSpec }>>();
   private readonly emitted = new Map<string, Emitted>();
   readonly names = new SortedNames();
   /** Chains rewritten since the last takeRewrites(), with how many rules each had before. */
@@ -134,18 +131,15 @@ export class HostChains {
         if (!uses.has(name)) this.retainShared(state, name, { kind: 'profile', name: profile.name, dir }, delta);
         uses.add(name);
       }
-      next = { model, chains: ec.chains, uses: [...uses], entries: ec.maps };
+      next = { model, uses: [...uses], entries: ec.maps };
       this.local.set(key, next);
       addTo(this.byNamespace, model.namespace, key);
-      for (const c of ec.chains) this.write(c.name, key, { model, spec: c }, delta);
     } else {
       this.local.delete(key);
       if (old !== undefined) removeFrom(this.byNamespace, old.model.namespace, key);
     }
     if (old !== undefined) {
       for (const name of old.uses) this.releaseShared(name, delta);
-      const kept = new Set(next?.chains.map((c) => c.name) ?? []);
-      for (const c of old.chains) if (!kept.has(c.name)) this.write(c.name, key, undefined, delta);
     }
     this.maps.move(old, next, delta);
   }
@@ -216,22 +210,6 @@ export class HostChains {
   private trackPorts(name: string, before: readonly string[], after: readonly string[]): void {
     for (const p of before) removeFrom(this.byPortName, p, name);
     for (const p of after) addTo(this.byPortName, p, name);
-  }
-
-  /** Endpoint `key` writes (or, with undefined, stops writing) chain `name`; the last writer in document order is emitted. */
-  private write(name: string, key: string, w: { model: EndpointModel; spec: ChainSpec } | undefined, delta: DeltaAccumulator): void {
-    const ws = this.writers.get(name) ?? new Map<string, { model: EndpointModel; spec: ChainSpec }>();
-    if (w === undefined) ws.delete(key);
-    else ws.set(key, w);
-    if (ws.size === 0) {
-      this.writers.delete(name);
-      this.drop(name, delta);
-      return;
-    }
-    this.writers.set(name, ws);
-    let last: { model: EndpointModel; spec: ChainSpec } | undefined;
-    for (const x of ws.values()) if (last === undefined || byInterface(x.model, last.model) > 0) last = x;
-    this.put(name, last!.spec, delta);
   }
 
   private put(name: string, spec: ChainSpec, delta: DeltaAccumulator): void {

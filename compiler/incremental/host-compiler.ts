@@ -157,7 +157,7 @@ export class HostCompiler {
     for (const id of d.policies) {
       const before = prev.policies.get(id);
       const after = next.policies.get(id);
-      // Endpoint chains name a policy, place it and decide whether it applies; its rules live in its own chain.
+      // Steps chains name a policy, place it and decide whether it applies; its rules live in its own chain.
       if (before !== undefined && after !== undefined && sameApplication(before, after)) continue;
       const used = this.chains.chainsOfPolicy(id);
       const ns = (before ?? after)!.kind === 'NetworkPolicy' ? (before ?? after)!.namespace : undefined;

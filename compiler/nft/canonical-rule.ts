@@ -16,6 +16,7 @@
 //   order, where the lower field stood.
 // It assumes a checked rule (check.ts) and leaves meaning to interpret.ts.
 import * as E from 'fp-ts/Either';
+import { isFibMatch } from './schema';
 import type { NftDnat, NftElem, NftLeft, NftMatch, NftRight, NftScalar, NftStatement, NftVmapKey } from './schema';
 import { Datatype, Interval, formatInterval, formatRuleElem, formatValue, isBitmask, leftDatatype, parseElem, parseValue } from './datatype';
 import { compareIntervals, mergeIntervals } from './intervals';
@@ -28,6 +29,7 @@ const canonicalSet = (dt: Datatype, elems: ReadonlyArray<NftElem>): NftElem[] =>
 };
 
 const canonicalMatch = (m: NftMatch): NftMatch => {
+  if (isFibMatch(m)) return m;
   const dtE = leftDatatype(m.left);
   if (E.isLeft(dtE)) return m;
   const dt = dtE.right;
@@ -97,12 +99,12 @@ const metaEq = (s: NftStatement, key: 'l4proto' | 'nfproto'): NftScalar | undefi
 
 const payloadOf = (s: NftStatement): NftLeft | undefined => {
   const left = 'match' in s ? s.match.left : 'vmap' in s ? s.vmap.key : undefined;
-  return left !== undefined && 'payload' in left ? left : undefined;
+  return left !== undefined && 'payload' in left ? (left as NftLeft) : undefined;
 };
 
 const withProtocol = (s: NftStatement, protocol: 'tcp' | 'udp' | 'sctp'): NftStatement => {
   const retarget = <L extends NftVmapKey>(l: L): L => ('payload' in l ? ({ payload: { protocol, field: l.payload.field } } as L) : l);
-  if ('match' in s) return { match: { ...s.match, left: retarget(s.match.left) } };
+  if ('match' in s && !isFibMatch(s.match)) return { match: { ...s.match, left: retarget(s.match.left) } };
   if ('vmap' in s) return { vmap: { ...s.vmap, key: retarget(s.vmap.key) } };
   return s;
 };

@@ -5,6 +5,7 @@
 // carries the path of the value. References between objects, and which base
 // chains reach a dnat: ruleset.ts.
 import * as E from 'fp-ts/Either';
+import { isFibMatch } from './schema';
 import type { NftChain, NftCommand, NftDocument, NftElem, NftMapElem, NftMatch, NftRule, NftStatement, NftVerdict, NftVmap } from './schema';
 import { checkDnat, checkNumgenKeys } from './check-nat';
 import { Datatype, Interval, ParsedElem, formatInterval, isBitmask, isOrdered, leftDatatype, parseElem, parseValue } from './datatype';
@@ -56,6 +57,7 @@ export const checkMapElems = (dt: Datatype, elems: ReadonlyArray<NftMapElem>, op
 const isTerminal = (s: NftStatement): boolean => !('match' in s || 'log' in s || 'counter' in s || 'mangle' in s);
 
 const checkMatch = (m: NftMatch, path: string): string[] => {
+  if (isFibMatch(m)) return [];
   const dtE = leftDatatype(m.left);
   if (E.isLeft(dtE)) return [`${path}.left: ${dtE.left}`];
   const dt = dtE.right;

@@ -5,6 +5,7 @@
 // a message when the subset cannot say what the kernel would read. The run
 // loop (chains, jumps, verdicts) is in interpret.ts.
 import * as E from 'fp-ts/Either';
+import { isFibMatch } from './schema';
 import type { NftElem, NftMatch, NftRule, NftStatement, NftVerdict, NftVmapKey } from './schema';
 import { Datatype, Interval, formatValue, isBitmask, leftDatatype, parseElem, parseValue } from './datatype';
 import { IntervalIndex, intervalIndex, mergeIntervals } from './intervals';
@@ -29,6 +30,8 @@ export interface PacketView {
   mark: bigint;
   /** numgen's draw, chosen by the caller of the run: 0..mod-1, or why the choice is unusable. */
   readonly numgen: (mod: number) => bigint | string;
+  /** `fib saddr . iif oif exists`: whether the route back to the source leaves by the input interface, from the caller's routes. */
+  readonly reversePath: () => boolean | string;
 }
 
 /** A dnat that applies to packets of `family` (in an inet table it ignores the other family). */
@@ -101,6 +104,10 @@ const setIndex = (ivs: ReadonlyArray<Interval>): IntervalIndex<true> =>
 const ordered = { '<': (x: bigint, y: bigint) => x < y, '>': (x: bigint, y: bigint) => x > y, '<=': (x: bigint, y: bigint) => x <= y, '>=': (x: bigint, y: bigint) => x >= y };
 
 const compileMatch = (rs: NftRuleset, m: NftMatch): E.Either<string, Test> => {
+  if (isFibMatch(m)) {
+    const want = m.right;
+    return E.right((p) => { const exists = p.reversePath(); return typeof exists === 'string' ? exists : exists === want; });
+  }
   const dtE = leftDatatype(m.left);
   if (E.isLeft(dtE)) return dtE;
   const dt = dtE.right;

@@ -64,9 +64,17 @@ export interface Verdict {
   readonly translated?: { readonly daddr: string; readonly dport?: number };
 }
 
+/** A reverse-path question: does the host's route to `saddr` leave by `iifname`? */
+export interface ReversePathQuery { readonly family: 4 | 6; readonly saddr: string; readonly iifname: string }
+
 export interface RunOptions {
   /** numgen's draw for a modulus, 0..mod-1; default always 0. */
   readonly numgen?: (mod: number) => number;
+  /**
+   * The host's routes, for `fib saddr . iif oif`: the document alone cannot
+   * say where an address is routed. Without it a fib check is an error.
+   */
+  readonly reversePath?: (q: ReversePathQuery) => boolean;
 }
 
 export interface NftInterpreter {
@@ -96,7 +104,7 @@ const stagesOf = (hook: NftHook, chains: ReadonlyArray<Chain>): Stage[] => {
   return stages.sort((a, b) => a.prio - b.prio || ('nat' in a ? -1 : 0) - ('nat' in b ? -1 : 0) || ('filter' in a && 'filter' in b ? byPrio(a.filter, b.filter) : 0));
 };
 
-const viewOf = (p: Packet, numgen: PacketView['numgen']): E.Either<string, PacketView> => {
+const viewOf = (p: Packet, numgen: PacketView['numgen'], reversePath: RunOptions['reversePath']): E.Either<string, PacketView> => {
   const addr = (field: 'saddr' | 'daddr'): E.Either<string, bigint> => {
     const ip = parseIp(p[field]);
     if (E.isLeft(ip)) return E.left(`packet ${field}: ${ip.left}`);
@@ -126,6 +134,9 @@ const viewOf = (p: Packet, numgen: PacketView['numgen']): E.Either<string, Packe
     ct: CT_BITS[p.ctState],
     mark: BigInt(p.mark ?? 0),
     numgen,
+    reversePath: reversePath === undefined
+      ? () => 'fib saddr . iif oif needs the host\'s routes (RunOptions.reversePath)'
+      : () => reversePath({ family: p.family, saddr: p.saddr, iifname: p.iifname ?? '' }),
   });
 };
 
@@ -150,7 +161,7 @@ export const prepareInterpreter = (doc: NftDocument): E.Either<string, NftInterp
       mods.push(mod);
       const n = choose(mod);
       return Number.isSafeInteger(n) && n >= 0 && n < mod ? BigInt(n) : `numgen choice ${n} for mod ${mod} is not an integer 0-${mod - 1}`;
-    });
+    }, options.reversePath);
     if (E.isLeft(view)) return view;
     const p = view.right;
     const trace: Trace = { logs: [], path: [], markedBy: undefined };

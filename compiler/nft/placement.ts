@@ -1,13 +1,14 @@
 // Statements that only some base chains allow, found where they are reached
 // from: the kernel refuses (EOPNOTSUPP) a dnat that any base chain other than
-// a nat chain on prerouting or output reaches, whether it stands in the base
-// chain itself or in a chain reached by jump, goto or verdict map. Chains no
-// base chain reaches may hold it. Used by the fold (ruleset.ts), which turns
-// the findings into messages with paths.
-import type { NftChain } from './schema';
+// a nat chain on prerouting or output reaches, and a `fib ... iif` reached
+// from a hook other than prerouting, input or forward, whether it stands in
+// the base chain itself or in a chain reached by jump, goto or verdict map.
+// Chains no base chain reaches may hold them. Used by the fold (ruleset.ts),
+// which turns the findings into messages with paths.
+import { isFibMatch, NftChain, NftStatement } from './schema';
 import { RefView, successors } from './references';
 
-export interface MisplacedDnat {
+export interface Misplaced {
   readonly chain: string;
   readonly ruleIndex: number;
   readonly stmtIndex: number;
@@ -33,15 +34,23 @@ const reach = (view: RefView, base: string): Map<string, string[]> => {
   return routes;
 };
 
-export const findMisplacedDnat = (view: RefView): MisplacedDnat[] => {
-  const found = new Map<string, MisplacedDnat>();
-  const bases = [...view.chains].filter(([, c]) => c.decl.type !== undefined && !dnatAllowed(c.decl)).sort(([a], [b]) => (a < b ? -1 : 1));
+export const fibAllowed = (base: NftChain): boolean => base.hook === 'prerouting' || base.hook === 'input' || base.hook === 'forward';
+
+const isDnat = (s: NftStatement): boolean => 'dnat' in s;
+const isFib = (s: NftStatement): boolean => 'match' in s && isFibMatch(s.match);
+
+export const findMisplacedDnat = (view: RefView): Misplaced[] => findMisplaced(view, dnatAllowed, isDnat);
+export const findMisplacedFib = (view: RefView): Misplaced[] => findMisplaced(view, fibAllowed, isFib);
+
+const findMisplaced = (view: RefView, allowed: (base: NftChain) => boolean, wanted: (s: NftStatement) => boolean): Misplaced[] => {
+  const found = new Map<string, Misplaced>();
+  const bases = [...view.chains].filter(([, c]) => c.decl.type !== undefined && !allowed(c.decl)).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [name, base] of bases)
     for (const [chain, route] of reach(view, name))
       view.chains.get(chain)!.rules.forEach((r, ruleIndex) =>
         r.expr.forEach((s, stmtIndex) => {
           const key = `${chain}/${ruleIndex}/${stmtIndex}`;
-          if ('dnat' in s && !found.has(key)) found.set(key, { chain, ruleIndex, stmtIndex, base: base.decl, route });
+          if (wanted(s) && !found.has(key)) found.set(key, { chain, ruleIndex, stmtIndex, base: base.decl, route });
         }));
   return [...found.values()];
 };

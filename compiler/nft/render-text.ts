@@ -14,6 +14,7 @@
 // `numgen random mod 3 vmap { 0 : goto a, 1 : goto b }`, `dnat ip to 10.0.0.5:8080`,
 // `dnat ip6 to [fd00::5]:8080`. Names, comments and values are assumed checked.
 import * as E from 'fp-ts/Either';
+import { isFibMatch } from './schema';
 import type { NftChain, NftCommand, NftDnat, NftDocument, NftElem, NftMap, NftMapElem, NftMatch, NftRule, NftScalar, NftSet, NftSetType, NftStatement, NftVerdict, NftVmapKey } from './schema';
 import { Datatype, isBitmask, leftDatatype } from './datatype';
 
@@ -43,6 +44,7 @@ const leftText = (l: NftVmapKey): string =>
 const braces = (items: ReadonlyArray<string>): string => `{ ${items.join(', ')} }`;
 
 const matchText = (m: NftMatch): string => {
+  if (isFibMatch(m)) return `fib saddr . iif oif ${m.right ? 'exists' : 'missing'}`;
   const dtE = leftDatatype(m.left);
   const dt = E.isRight(dtE) ? dtE.right : undefined;
   const { op, right } = m;

@@ -11,7 +11,7 @@ import type { ParsedElem } from './datatype';
 import { checkElems, checkMapElems } from './check';
 import { compareIntervals, firstOverlap, sameInterval } from './intervals';
 import { MAX_LEVEL, findLoop, findTooDeep, lookupsOf, mapTargets, referenceProblems } from './references';
-import { findMisplacedDnat } from './placement';
+import { findMisplacedDnat, findMisplacedFib } from './placement';
 
 export interface RsChain { readonly decl: NftChain; readonly rules: ReadonlyArray<NftRule> }
 export interface RsSet { readonly decl: NftSet; readonly elems: ReadonlyArray<ParsedElem> }
@@ -243,6 +243,12 @@ export const foldNftDocument = (doc: NftDocument, start: NftRuleset = emptyRules
     return `${at}.expr[${m.stmtIndex}].dnat: dnat needs a chain of type nat on hook prerouting or output, but ${m.base.type} chain ${m.base.name} (hook ${m.base.hook}) reaches it: ${m.route.join(' -> ')} (nft: Operation not supported)`;
   });
   if (dnats.length > 0) return E.left(dnats);
+  const fibs = findMisplacedFib(w).map((m) => {
+    const rule = w.chains.get(m.chain)!.rules[m.ruleIndex]!;
+    const at = w.paths.get(rule) ?? `chain ${m.chain} rule ${m.ruleIndex}`;
+    return `${at}.expr[${m.stmtIndex}].match: fib saddr . iif needs hook prerouting, input or forward, but chain ${m.base.name} (hook ${m.base.hook}) reaches it: ${m.route.join(' -> ')} (nft: Operation not supported)`;
+  });
+  if (fibs.length > 0) return E.left(fibs);
   return E.right({ table: w.table, chains: w.chains, sets: w.sets, maps: w.maps });
 };
 

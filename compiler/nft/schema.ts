@@ -150,8 +150,35 @@ export const NftRight = new t.Type<NftRight, NftRight, unknown>(
 
 export const NftOp = t.keyof({ '==': null, '!=': null, in: null, '<': null, '>': null, '<=': null, '>=': null });
 export type NftOp = t.TypeOf<typeof NftOp>;
-export const NftMatch = closed('match', { op: NftOp, left: NftLeft, right: NftRight });
-export type NftMatch = t.TypeOf<typeof NftMatch>;
+export const NftValueMatch = closed('match', { op: NftOp, left: NftLeft, right: NftRight });
+export type NftValueMatch = t.TypeOf<typeof NftValueMatch>;
+
+/**
+ * `fib saddr . iif oif missing` (right false) / `exists` (right true): whether
+ * the route back to the packet's source leaves by the interface it came in
+ * by — a reverse-path check, foldnet's anti-spoofing for workloads. The only
+ * fib form in foldnet's subset; only hooks prerouting, input and forward may
+ * reach it (placement.ts).
+ */
+export const NftFib = closed('fib', {
+  result: t.literal('oif'),
+  flags: t.tuple([t.literal('saddr'), t.literal('iif')]),
+});
+export const NftFibMatch = closed('fib match', { op: t.literal('=='), left: closed('fib key', { fib: NftFib }), right: t.boolean });
+export type NftFibMatch = t.TypeOf<typeof NftFibMatch>;
+
+export type NftMatch = NftValueMatch | NftFibMatch;
+export const isFibMatch = (m: NftMatch): m is NftFibMatch => 'fib' in m.left;
+/** A match statement: a fib check when its left side is `fib`, else a value match. */
+export const NftMatch = new t.Type<NftMatch, NftMatch, unknown>(
+  'match',
+  (u): u is NftMatch => NftValueMatch.is(u) || NftFibMatch.is(u),
+  (u, c) => {
+    const left = typeof u === 'object' && u !== null ? (u as { left?: unknown }).left : undefined;
+    return typeof left === 'object' && left !== null && 'fib' in left ? NftFibMatch.validate(u, c) : NftValueMatch.validate(u, c);
+  },
+  t.identity,
+);
 
 export const NftAnonMap = closed('anonymous verdict map', { set: t.array(NftMapElem) });
 export const NftVmap = closed('vmap', {

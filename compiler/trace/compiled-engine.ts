@@ -12,10 +12,11 @@
 // connection can reach, each with its path.
 import * as E from 'fp-ts/Either';
 import { ClusterState } from '../fold/state';
-import { familyOf, Ip } from '../net/ip';
+import { cidrAddress, familyOf, Ip, parseIp } from '../net/ip';
+import { compileRoutes } from '../compile/routes';
 import { compileNftables, NftOptions } from '../compile/nft-document';
 import { decodeNftDocument, NftHook } from '../nft/schema';
-import { NftInterpreter, prepareInterpreter, Verdict as NftVerdict } from '../nft/interpret';
+import { NftInterpreter, prepareInterpreter, ReversePathQuery, Verdict as NftVerdict } from '../nft/interpret';
 import { DEFAULT_HOST_INTERFACE, Packet } from '../policy/verdict';
 import { Hop, hostOwning, routePacket, UPLINK } from './hops';
 
@@ -56,6 +57,7 @@ type Translation = { readonly host: string; readonly daddr: Ip; readonly dport?:
 
 export class CompiledEngine {
   private readonly interpreters = new Map<string, E.Either<string, NftInterpreter>>();
+  private readonly routedBack = new Map<string, (q: ReversePathQuery) => boolean>();
 
   constructor(
     private readonly state: ClusterState,
@@ -72,6 +74,24 @@ export class CompiledEngine {
     return i;
   }
 
+  /**
+   * The host's reverse-path answer from the routes foldnet gives it: a
+   * workload's addresses are host routes to its interface; everything else
+   * is routed elsewhere (a blackholed block, or out by the uplink).
+   */
+  private reversePath(host: string): (q: ReversePathQuery) => boolean {
+    let f = this.routedBack.get(host);
+    if (f === undefined) {
+      const dev = new Map(compileRoutes(this.state, host, []).flatMap((r) => (r.dev !== undefined ? [[cidrAddress(r.dst) as string, r.dev] as const] : [])));
+      f = (q) => {
+        const ip = parseIp(q.saddr);
+        return E.isRight(ip) && dev.get(ip.right) === q.iifname;
+      };
+      this.routedBack.set(host, f);
+    }
+    return f;
+  }
+
   private run(host: string, hook: NftHook, p: Packet, iifname: string | undefined, oifname: string | undefined, numgen?: (mod: number) => number): E.Either<string, NftVerdict> {
     const interp = this.interpreter(host);
     if (E.isLeft(interp)) return interp;
@@ -81,7 +101,7 @@ export class CompiledEngine {
         icmpType: p.icmpType, icmpCode: p.icmpCode, ctState: p.state ?? 'new',
       },
       hook,
-      numgen === undefined ? undefined : { numgen },
+      { reversePath: this.reversePath(host), ...(numgen === undefined ? {} : { numgen }) },
     );
     return E.isLeft(r) ? E.left(`host ${host}: ${r.left}`) : r;
   }

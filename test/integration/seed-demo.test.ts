@@ -88,26 +88,33 @@ describe('the seed demo on real kernels', { skip: demoUnavailable({ ping: true }
     }
   });
 
-  test("a workload sending from another workload's address is dropped (anti-spoofing)", async () => {
-    const a = workloadOf(c().topology, 'a');
-    const d = c().workload('d');
-    const tag = `${c().runId}-${Date.now()}`;
-    // A holds B's address too, so its kernel lets it send from there; B may reach D, A-as-B may not.
-    await execOk('ip', ['-n', a.netns, 'addr', 'add', `${ip('b')}/32`, 'dev', 'eth0']);
-    try {
-      await c().workload('a').udpSend(ip('d'), 9999, `spoofed-${tag}`, ip('b'));
-      await c().workload('a').udpSend(ip('d'), 9999, `control-${tag}`, ip('a'));
-      // The control datagram went the same way after the spoofed one: once it is there, the other would be too.
-      const seen = await waitFor(async () => {
-        const s = await d.udpSeen();
-        return s.some((x) => x.payload === `control-${tag}`) ? s : undefined;
-      }, { timeoutMs: 5000, what: 'the control datagram from A to reach D' });
-      assert.deepEqual(seen.filter((x) => x.payload === `spoofed-${tag}`), [], 'the spoofed datagram reached D');
-      assert.ok(!(await c().workload('a').connect(ip('d'), 80, 1000, ip('b'))).ok, 'a TCP handshake from the spoofed address');
-    } finally {
-      await execOk('ip', ['-n', a.netns, 'addr', 'del', `${ip('b')}/32`, 'dev', 'eth0']);
-    }
-  });
+  // B (same host as A) and E (the other host) may reach D; an address no endpoint has is not routed to A either.
+  for (const [what, spoofed] of [
+    ["a workload on the same host", () => ip('b')],
+    ["a workload on the other host", () => ip('e')],
+    ['no endpoint', () => '10.123.45.67'],
+  ] as const)
+    test(`a workload sending from the address of ${what} is dropped (anti-spoofing)`, async () => {
+      const a = workloadOf(c().topology, 'a');
+      const d = c().workload('d');
+      const from = spoofed();
+      const tag = `${c().runId}-${Date.now()}`;
+      // A holds the address too, so its own kernel lets it send from there.
+      await execOk('ip', ['-n', a.netns, 'addr', 'add', `${from}/32`, 'dev', 'eth0']);
+      try {
+        await c().workload('a').udpSend(ip('d'), 9999, `spoofed-${tag}`, from);
+        await c().workload('a').udpSend(ip('d'), 9999, `control-${tag}`, ip('a'));
+        // The control datagram went the same way after the spoofed one: once it is there, the other would be too.
+        const seen = await waitFor(async () => {
+          const s = await d.udpSeen();
+          return s.some((x) => x.payload === `control-${tag}`) ? s : undefined;
+        }, { timeoutMs: 5000, what: 'the control datagram from A to reach D' });
+        assert.deepEqual(seen.filter((x) => x.payload === `spoofed-${tag}`), [], 'the spoofed datagram reached D');
+        assert.ok(!(await c().workload('a').connect(ip('d'), 80, 1000, from)).ok, 'a TCP handshake from the spoofed address');
+      } finally {
+        await execOk('ip', ['-n', a.netns, 'addr', 'del', `${from}/32`, 'dev', 'eth0']);
+      }
+    });
 
   test('the policy change opens A → C on TCP 80 only, and the kernels follow', async (t) => {
     const a = c().workload('a');

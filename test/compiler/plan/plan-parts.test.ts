@@ -82,8 +82,8 @@ describe('the whole plan', () => {
   test('the text shows nft commands, route commands, sysctl assignments and the BIRD line count', () => {
     const text = renderPlan(planHost(bare, snap));
     assert.match(text, /^add table inet foldnet$/m);
-    assert.match(text, /^add rule inet foldnet wl-e\/cali-a ip saddr != 192\.168\.1\.1 drop comment "endpoint demo\/a anti-spoofing IPv4"$/m);
-    assert.match(text, /^add map inet foldnet wl-egress \{ type ifname : verdict; elements = \{ "cali-a" : jump wl-e\/cali-a/m);
+    assert.match(text, /^add rule inet foldnet wl-es\/[0-9a-f]{12} fib saddr \. iif oif missing drop comment "anti-spoofing: [^"]*"$/m);
+    assert.match(text, /^add map inet foldnet wl-egress \{ type ifname : verdict; elements = \{ "cali-a" : jump wl-es\/[0-9a-f]{12}/m);
     assert.match(text, /^ip route replace 192\.168\.1\.1\/32 dev cali-a scope link proto 88$/m);
     assert.match(text, /^sysctl net\.ipv4\.conf\.cali-a\.proxy_arp=1$/m);
     const birdLines = snap.bird.replace(/\n$/, '').split('\n').length;
