@@ -75,7 +75,7 @@ function runChild(task: string, args: unknown, prefix: string[] = []): Promise<u
   // Built (dist/bench/child.js), or run from source under tsx (tests).
   const built = join(__dirname, 'child.js');
   const child = existsSync(built) ? [built] : ['--import', 'tsx', join(__dirname, 'child.ts')];
-  const node = [process.execPath, '--max-old-space-size=8192', ...child, task, JSON.stringify(args)];
+  const node = [process.execPath, '--max-old-space-size=8192', '--expose-gc', ...child, task, JSON.stringify(args)];
   const [cmd, ...rest] = [...prefix, ...node];
   return new Promise((done, fail) => {
     const child = spawn(cmd!, rest, { stdio: ['ignore', 'pipe', 'inherit'] });

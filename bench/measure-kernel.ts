@@ -27,7 +27,7 @@ import type { ApplyStep } from '../src/applier/contract';
 import { sysctlPath } from '../src/applier/sysctl-path';
 import { clusterDocs, endpointDoc, endpointTraits, hostName, shapeFor } from './cluster-gen';
 import { putEvent, stateOf } from './cluster-state';
-import { median, quantile, round, timed, timedAsync } from './stats';
+import { median, quantile, round, settle, timed, timedAsync } from './stats';
 
 export interface UpdateFigure {
   readonly samples: number;
@@ -92,6 +92,7 @@ export async function measureKernel(endpoints: number, samples: number): Promise
   const shape = shapeFor(endpoints);
   let state: ClusterState = stateOf(clusterDocs(shape));
   const host = hostName(0);
+  settle();
   const compiled = timed(() => new IncrementalCompiler(state, [host]));
   const inc = compiled.value;
   const right = (e: E.Either<unknown, HostSnapshot>): HostSnapshot => {

@@ -32,7 +32,7 @@ const rows = (r: Record<string, unknown>): Row[] => {
     const at = `${n(c.shape.endpoints)} ep`;
     out.push([`full compile, one host, ${at}: compileHost (own index)`, n(c.fullCompile.compileHostMs, ' ms'), '≤ 100 ms (100k)']);
     out.push([`  cluster index build, ${at}`, n(c.fullCompile.indexBuildMs, ' ms'), '']);
-    out.push([`  one host with a current index (first / warm), ${at}`, `${n(c.fullCompile.withIndexMs)} / ${n(c.fullCompile.withWarmIndexMs, ' ms')}`, '≤ 100 ms (100k)']);
+    out.push([`  one host with a current index (first host / median of 5 / warm), ${at}`, `${n(c.fullCompile.firstHostMs)} / ${n(c.fullCompile.withIndexMs)} / ${n(c.fullCompile.withWarmIndexMs, ' ms')}`, '≤ 100 ms (100k)']);
     out.push([`  snapshot: rules / set elements, ${at}`, `${n(c.snapshot.rules)} / ${n(c.snapshot.setElements)}`, '']);
     for (const [k, label] of KINDS) {
       const e: EventFigure = c.incremental[k];
@@ -108,7 +108,7 @@ export const missingFigures = (r: Record<string, any>): string[] => {
   const want: string[] = ['replay.0.eventsPerSecond', 'replay.1.eventsPerSecond', 'memory.peakRssMb', 'incrementalRatio.endpointAdded',
     'incrementalRatio.labelsChanged', 'incrementalRatio.policyEdited'];
   for (const i of [0, 1]) {
-    for (const f of ['compileHostMs', 'indexBuildMs', 'withIndexMs', 'withWarmIndexMs']) want.push(`compile.${i}.fullCompile.${f}`);
+    for (const f of ['compileHostMs', 'indexBuildMs', 'firstHostMs', 'withIndexMs', 'withWarmIndexMs']) want.push(`compile.${i}.fullCompile.${f}`);
     for (const [k] of KINDS) for (const f of ['indexUs', 'perAffectedHostUs', 'perAffectedHostP99Us', 'affectedHosts']) want.push(`compile.${i}.incremental.${k}.${f}`);
   }
   if (r.kernel?.skipped === undefined) {

@@ -21,4 +21,11 @@ export const timedAsync = async <T>(f: () => Promise<T>): Promise<{ ms: number; 
   return { ms: performance.now() - t, value };
 };
 
+/**
+ * Collects the garbage earlier phases left (building the cluster, say), so a
+ * timed region pays only for its own: children run with --expose-gc
+ * (main.ts); without it this does nothing.
+ */
+export const settle = (): void => (globalThis as { gc?: () => void }).gc?.();
+
 export const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
