@@ -5,7 +5,7 @@
 // invariant before their first write: foldAll folds them on transient maps,
 // where a write cannot be taken back.
 import * as E from 'fp-ts/Either';
-import { cidrsOverlap, cidrAddress, Ip } from '../net/ip';
+import { cidrsOverlap, cidrAddress, Ip, IpPrefix } from '../net/ip';
 import * as F from '../resources/foldnet-kinds';
 import * as K from '../resources/k8s-kinds';
 import { K8sService } from '../resources/k8s-service';
@@ -28,7 +28,16 @@ const withOwners = (state: ClusterState, remove: readonly Ip[], add: readonly Ip
   let owners = state.ipOwners;
   for (const ip of remove) owners = owners.delete(ip);
   for (const ip of add) owners = owners.set(ip, key);
-  return { ...state, ipOwners: owners };
+  // Unchanged when there was nothing to write, or when the map was written in place (in-place.ts).
+  return owners === state.ipOwners ? state : { ...state, ipOwners: owners };
+};
+
+/** `address === (prefix && cidrAddress(prefix))`, without slicing the prefix. */
+const addressIs = (prefix: IpPrefix | undefined, address: string): boolean => {
+  if (!prefix) return address === prefix;
+  const slash = prefix.indexOf('/');
+  const end = slash >= 0 ? slash : Math.max(prefix.length - 1, 0); // as cidrAddress's slice(0, -1)
+  return end === address.length && prefix.startsWith(address);
 };
 
 /**
@@ -67,7 +76,9 @@ const releaseExplicit = (state: ClusterState, ips: readonly Ip[]): { state: Clus
 
 const removeEndpoint = (state: ClusterState, key: string): Step => {
   const existing = state.endpoints.get(key);
-  const before = existing?.ips ?? [];
+  // A resource whose event key is not its metadata's keeps its endpoint under the latter: nothing here changes.
+  if (existing === undefined) return E.right({ state, changes: [] });
+  const before = existing.ips;
   const released = releaseExplicit(state, before);
   return withChanges(delKnown(withOwners(released.state, before, [], key), 'endpoints', 'endpoint', key, existing), released.changes);
 };
@@ -83,11 +94,12 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
   switch (kind) {
     case 'Host':
       return fromEither(FM.hostModel(value as F.Host), (h) => {
+        // Every host is compared with every other as the hosts arrive: nothing is built per comparison.
+        const mine = [h.ipv4, h.ipv6].flatMap((ip) => (ip ? [{ ip, address: cidrAddress(ip) }] : []));
         const clash = (other: HostModel): Ip | undefined => {
           if (other.name === h.name) return undefined;
-          for (const ip of [h.ipv4, h.ipv6])
-            if (ip && (other.ipv4 === ip || other.ipv6 === ip || cidrAddress(ip) === (other.ipv4 && cidrAddress(other.ipv4)) || cidrAddress(ip) === (other.ipv6 && cidrAddress(other.ipv6))))
-              return cidrAddress(ip);
+          for (const { ip, address } of mine)
+            if (other.ipv4 === ip || other.ipv6 === ip || addressIs(other.ipv4, address) || addressIs(other.ipv6, address)) return address;
           return undefined;
         };
         // The rejection names the first clashing host in key order; sorting every host costs more than looking first.
@@ -112,11 +124,11 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
       });
     case 'WorkloadEndpoint':
       return fromEither(ipamRequest(value as F.WorkloadEndpoint), (request) =>
-        fromEither(FM.endpointModel(value as F.WorkloadEndpoint), (ep) => putEndpoint(state, ep, 'WorkloadEndpoint', request, state.endpoints.get(ep.key))));
+        fromEither(FM.endpointModel(value as F.WorkloadEndpoint, key), (ep) => putEndpoint(state, ep, 'WorkloadEndpoint', request, state.endpoints.get(ep.key))));
     case 'Pod': {
       // One key string for the lookup and the model: each fresh string costs immutable-js a hash.
       const pod = value as K.K8sPod;
-      const podKey = KM.podKey(pod);
+      const podKey = KM.podKeyAs(pod, key);
       const existing = state.endpoints.get(podKey);
       return fromEither(KM.podModel(pod, existing, podKey), (ep) => putEndpoint(state, ep, 'Pod', undefined, existing));
     }

@@ -36,9 +36,18 @@ export interface OutOfOrder {
   readonly got: number;
 }
 
-/** The model after a step, its resources written and its offset advanced, in one copy of the state. */
-const advanced = (x: { state: ClusterState; changes: Change[] }, resources: ClusterState['resources'], offset: number): FoldResult =>
-  ({ state: { ...x.state, resources, offset }, changes: x.changes });
+/**
+ * The model after a step, its resources written and its offset advanced, in
+ * one copy of the state. When `resources` is the very map the state holds,
+ * it is a transient foldAll opened (in-place.ts): then the state is one of
+ * foldAll's own, which no one else ever sees, and it advances where it is
+ * rather than being copied once per event.
+ */
+const advanced = (x: { state: ClusterState; changes: Change[] }, resources: ClusterState['resources'], offset: number): FoldResult => {
+  if (resources !== x.state.resources) return { state: { ...x.state, resources, offset }, changes: x.changes };
+  (x.state as { offset: number }).offset = offset;
+  return x;
+};
 
 const step = (state: ClusterState, event: LoggedEvent, options: FoldOptions): E.Either<string, FoldResult> => {
   const info = kindById(event.kind);

@@ -5,7 +5,9 @@
 // opened as transients (immutable-js `asMutable`) for a run of events, written
 // in place, and closed (`asImmutable`) before the state leaves foldAll. An
 // opened map is a new object over the same tree: the state foldAll started
-// from, and every state returned before, is never touched.
+// from, and every state returned before, is never touched. The states that
+// hold open maps are foldAll's own too (openMaps copies the state), so the
+// fold writes into them rather than copying them per event (step.ts, fold.ts).
 //
 // A transient write cannot be undone, so only events whose fold checks every
 // invariant before its first write may run on open maps: a rejected one must

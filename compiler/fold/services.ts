@@ -23,8 +23,11 @@ const portText = (p: ServicePortModel): string => `${PROTOCOL_NAMES[p.protocol] 
 const article = (word: string): string => (/^[AEIOU]/.test(word) ? 'an' : 'a');
 
 /** The first service (by key) announcing `ip`, other than `except`. */
-export const serviceAt = (state: ClusterState, ip: Ip, except?: string): string | undefined =>
-  (state.serviceAddresses.get(ip) ?? []).find((k) => k !== except);
+export const serviceAt = (state: ClusterState, ip: Ip, except?: string): string | undefined => {
+  // Every endpoint address is looked up here, and nearly none is a service's.
+  const keys = state.serviceAddresses.get(ip);
+  return keys === undefined ? undefined : keys.find((k) => k !== except);
+};
 
 /** Pools never overlap, so at most one of a family holds the address: no order to depend on. */
 const poolHolding = (state: ClusterState, ip: Ip): PoolModel | undefined => [...state.pools.values()].find((p) => cidrContains(p.cidr, ip));

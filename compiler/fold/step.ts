@@ -15,8 +15,16 @@ export const set = <V>(state: ClusterState, field: keyof ClusterState, entity: E
 /** `set` when the caller has just read what `key` holds (`before`): a replay writes endpoints, and each lookup costs. */
 export const setKnown = <V>(state: ClusterState, field: keyof ClusterState, entity: Entity, key: string, value: V, before: V | undefined): Step => {
   const map = state[field] as unknown as IMap<string, V>;
-  return E.right({ state: { ...state, [field]: map.set(key, value) }, changes: [{ entity, key, before, after: value }] });
+  return E.right({ state: withField(state, field, map, map.set(key, value)), changes: [{ entity, key, before, after: value }] });
 };
+
+/**
+ * The state with `field` now `next`. A map foldAll opened in place
+ * (in-place.ts) writes to itself and returns itself: then the state already
+ * holds it, and copying the state would only make garbage.
+ */
+const withField = (state: ClusterState, field: keyof ClusterState, map: unknown, next: unknown): ClusterState =>
+  next === map ? state : { ...state, [field]: next };
 
 export const del = (state: ClusterState, field: keyof ClusterState, entity: Entity, key: string): Step =>
   delKnown(state, field, entity, key, (state[field] as unknown as IMap<string, unknown>).get(key));
@@ -24,7 +32,9 @@ export const del = (state: ClusterState, field: keyof ClusterState, entity: Enti
 /** `del` when the caller has just read what `key` holds (`before`). */
 export const delKnown = (state: ClusterState, field: keyof ClusterState, entity: Entity, key: string, before: unknown): Step => {
   const map = state[field] as unknown as IMap<string, unknown>;
-  return E.right({ state: { ...state, [field]: map.delete(key) }, changes: [{ entity, key, before }] });
+  // Nothing to delete (a resource whose event key is not its metadata's keeps its model under the latter): no change.
+  if (before === undefined && !map.has(key)) return E.right({ state, changes: [] });
+  return E.right({ state: withField(state, field, map, map.delete(key)), changes: [{ entity, key, before }] });
 };
 
 /** IPAM's own changes go first: they are what made the endpoint's addresses. */

@@ -10,6 +10,7 @@ import {
   HostEndpointModel, HostModel, PolicyModel, PoolModel, ProfileModel, ServiceModel, ServicePortModel, TierModel,
 } from './types';
 import { sortIps } from './sort';
+import { namespacedKey } from './keys';
 
 export const hostModel = (h: F.Host): E.Either<string, HostModel> => {
   const { ipv4Address, ipv6Address, asNumber } = h.spec.bgp;
@@ -32,7 +33,8 @@ export const poolModel = (p: F.IPPool): E.Either<string, PoolModel> => {
   });
 };
 
-export const endpointModel = (w: F.WorkloadEndpoint): E.Either<string, EndpointModel> => {
+/** `known`: the event's key, kept as the model's when it spells the same (keys.ts). */
+export const endpointModel = (w: F.WorkloadEndpoint, known?: string): E.Either<string, EndpointModel> => {
   const ips: Ip[] = [];
   for (const net of w.spec.ipNetworks ?? []) {
     if (cidrLength(net) !== maxPrefix(familyOf(net))) return E.left(`spec.ipNetworks: ${net} is not a single address (/32 or /128)`);
@@ -44,7 +46,7 @@ export const endpointModel = (w: F.WorkloadEndpoint): E.Either<string, EndpointM
     names.add(p.name);
   }
   return E.right({
-    key: `${w.metadata.namespace}/${w.metadata.name}`,
+    key: namespacedKey(w.metadata.namespace, w.metadata.name, known),
     namespace: w.metadata.namespace,
     name: w.metadata.name,
     host: w.spec.host,

@@ -6,15 +6,16 @@
 // with a selector becomes an anycast service on its cluster IPs and its load
 // balancer's ingress IPs.
 import * as E from 'fp-ts/Either';
-import { sha1Hex } from '../hash/canonical';
+import { sha1Hex } from '../hash/sha1';
 import { Ip, parseIp } from '../net/ip';
 import * as K from '../resources/k8s-kinds';
 import { K8sService, serviceAddressTexts, serviceProblems } from '../resources/k8s-service';
 import { EntityRule, Rule } from '../resources/rule';
 import { PortSpec } from '../resources/primitives';
 import { fromK8sLabelSelector, renderSelector, SelectorSource } from '../selector';
-import { DEFAULT_TIER, EndpointModel, K8S_NAMESPACE_NAME_LABEL, NamespaceModel, PolicyModel, ServiceModel, ServicePortModel } from './types';
+import { DEFAULT_TIER, EndpointModel, K8S_NAMESPACE_NAME_LABEL, NamedPortModel, NamespaceModel, PolicyModel, ServiceModel, ServicePortModel } from './types';
 import { sortIps } from './sort';
+import { namespacedKey } from './keys';
 
 export const K8S_POLICY_ORDER = 1000;
 export const podInterfaceName = (namespace: string, name: string): string => `cali${sha1Hex(`${namespace}.${name}`).slice(0, 11)}`;
@@ -31,6 +32,13 @@ const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
 export const podKey = (p: K.K8sPod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 
 /**
+ * podKey(p), as the very string `known` when that is what it spells (the
+ * event's key, nearly always): the model then shares the string the stored
+ * resource holds, instead of keeping a second one that maps hash again.
+ */
+export const podKeyAs = (p: K.K8sPod, known: string): string => namespacedKey(p.metadata.namespace ?? 'default', p.metadata.name, known);
+
+/**
  * `previous`: the endpoint the fold holds at this pod's key, if any. A pod
  * keeps its interface name for life (a hash of its namespace and name), so a
  * pod put again (relabelled, moved) reuses the one it had instead of hashing.
@@ -40,25 +48,30 @@ export const podModel = (p: K.K8sPod, previous?: EndpointModel, key: string = po
   const ns = p.metadata.namespace ?? 'default';
   const texts = p.status?.podIPs?.map((x) => x.ip) ?? (p.status?.podIP ? [p.status.podIP] : []);
   const ips: Ip[] = [];
-  for (const [i, text] of texts.entries()) {
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
     const ip = parseIp(text);
     if (E.isLeft(ip)) return E.left(`status.podIPs[${i}].ip: ${ip.left}`);
-    ips.push(ip.right);
+    // The document's own string when it is already canonical: the model keeps one string, not two.
+    ips.push(ip.right === text ? (text as Ip) : ip.right);
   }
-  const ports = (p.spec?.containers ?? []).flatMap((c) =>
-    (c.ports ?? []).filter((cp) => cp.name).map((cp) => ({ name: cp.name!, port: cp.containerPort, protocol: PROTO[cp.protocol ?? 'TCP']! })),
-  );
+  // Not flatMap: its list keeps room for 17, and the model keeps the list for the pod's life. (Nor a filter that keeps all.)
+  const perContainer = (p.spec?.containers ?? []).map((c) => {
+    const all = c.ports ?? [];
+    return (all.every((cp) => cp.name) ? all : all.filter((cp) => cp.name)).map((cp) => ({ name: cp.name!, port: cp.containerPort, protocol: PROTO[cp.protocol ?? 'TCP']! }));
+  });
+  const ports = perContainer.length === 1 ? perContainer[0]! : ([] as NamedPortModel[]).concat(...perContainer);
+  const samePod = previous !== undefined && previous.origin === 'Pod' && previous.namespace === ns && previous.name === p.metadata.name;
   return E.right({
     key,
     namespace: ns,
     name: p.metadata.name,
     host: p.spec?.nodeName ?? '',
-    interfaceName: previous !== undefined && previous.origin === 'Pod' && previous.namespace === ns && previous.name === p.metadata.name
-      ? previous.interfaceName
-      : podInterfaceName(ns, p.metadata.name),
-    ips: sortIps(ips),
+    interfaceName: samePod ? previous.interfaceName : podInterfaceName(ns, p.metadata.name),
+    ips: sortIps(ips), // a copy of the right size, too: `ips` grew by push
     labels: p.metadata.labels ?? {},
-    profiles: [namespaceProfile(ns)],
+    // The same list as before when the namespace is (the model keeps one list, not one per put).
+    profiles: samePod ? previous.profiles : [namespaceProfile(ns)],
     ports,
     origin: 'Pod',
   });

@@ -2,6 +2,7 @@
 // protocols, ASNs. Each decodes to a branded or normalised value and fails
 // with a message that says what was expected and what was given.
 import * as t from 'io-ts';
+import { isDns1123Label, isDns1123Subdomain, isLabelName } from './name-syntax';
 import { quickDecoder, withQuick } from './quick-decode';
 
 const show = (u: unknown): string => JSON.stringify(u) ?? String(u);
@@ -17,14 +18,12 @@ const refined = <A>(name: string, check: (u: unknown) => string | undefined, con
     (a) => a,
   );
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export type Name = string & { readonly Name: unique symbol };
 export const Name = refined<Name>('name', (u) =>
   typeof u !== 'string'
     ? `expected a name (string), got ${show(u)}`
-    : u.length === 0 || u.length > 253 || !DNS1123_SUBDOMAIN.test(u)
+    : u.length === 0 || u.length > 253 || !isDns1123Subdomain(u)
       ? `expected a DNS-1123 name (lowercase letters, digits, '-' and '.', at most 253), got ${show(u)}`
       : undefined,
 );
@@ -33,28 +32,54 @@ export type NamespaceName = string & { readonly NamespaceName: unique symbol };
 export const NamespaceName = refined<NamespaceName>('namespace', (u) =>
   typeof u !== 'string'
     ? `expected a namespace (string), got ${show(u)}`
-    : u.length === 0 || u.length > 63 || !DNS1123_LABEL.test(u)
+    : u.length === 0 || u.length > 63 || !isDns1123Label(u)
       ? `expected a DNS-1123 label (lowercase letters, digits and '-', at most 63), got ${show(u)}`
       : undefined,
 );
 
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 export const labelKeyProblem = (k: string): string | undefined => {
   const slash = k.lastIndexOf('/');
   const prefix = slash < 0 ? undefined : k.slice(0, slash);
   const name = slash < 0 ? k : k.slice(slash + 1);
-  if (prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)))
+  if (prefix !== undefined && (prefix.length > 253 || !isDns1123Subdomain(prefix)))
     return `label key prefix must be a DNS-1123 subdomain, got ${show(k)}`;
-  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name))
+  if (name.length === 0 || name.length > 63 || !isLabelName(name))
     return `label key must be 1-63 of [A-Za-z0-9._-] starting and ending alphanumeric, got ${show(k)}`;
   return undefined;
 };
 const labelValueProblem = (v: unknown): string | undefined =>
   typeof v !== 'string'
     ? `label value must be a string, got ${show(v)}`
-    : v.length > 63 || (v.length > 0 && !LABEL_NAME.test(v))
+    : v.length > 63 || (v.length > 0 && !isLabelName(v))
       ? `label value must be at most 63 of [A-Za-z0-9._-] starting and ending alphanumeric, got ${show(v)}`
       : undefined;
+
+/**
+ * Whether `u` (an object with own keys `keys`) is a valid label map whose
+ * keys already come in the order Labels builds them (sorted), so that the
+ * copy would equal it. Such a map is kept, not copied: replay is spared
+ * a copy, and the document around it can decode to itself (quick-decode.ts).
+ * JSON and YAML documents have no symbol keys, and any other prototype
+ * goes the long way.
+ */
+const canonicalLabels = (u: object, keys: readonly string[]): boolean => {
+  if (Object.getPrototypeOf(u) !== Object.prototype) return false;
+  // Order first: it is cheap, and a map out of order is copied and checked on the long way anyway.
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
+  for (const k of keys) if (labelKeyProblem(k) !== undefined || labelValueProblem((u as Record<string, unknown>)[k]) !== undefined) return false;
+  return Object.getOwnPropertySymbols(u).length === 0;
+};
+
+/** keys.sort(), by insertion, in place: label maps are small, and the general sort costs more than its work here. */
+const sortInPlace = (keys: string[]): string[] => {
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
+  return keys;
+};
 
 export type Labels = Readonly<Record<string, string>>;
 export const Labels = new t.Type<Labels, unknown, unknown>(
@@ -62,9 +87,11 @@ export const Labels = new t.Type<Labels, unknown, unknown>(
   (u): u is Labels => typeof u === 'object' && u !== null,
   (u, c) => {
     if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `expected a map of labels, got ${show(u)}`);
+    const keys = Object.keys(u);
+    if (canonicalLabels(u, keys)) return t.success(u as Labels);
     const errors: t.Errors = [];
     const out: Record<string, string> = {};
-    for (const k of Object.keys(u).sort()) {
+    for (const k of sortInPlace(keys)) {
       const v = (u as Record<string, unknown>)[k];
       const problem = labelKeyProblem(k) ?? labelValueProblem(v);
       if (problem) errors.push({ value: v, context: [...c, { key: k, type: t.string, actual: v }], message: problem });

@@ -98,13 +98,19 @@ const intersectionQuick = (codecs: readonly t.Decoder<unknown, unknown>[]): Quic
   const quicks = codecs.map(quickDecoder);
   if (quicks.length === 0) return (u) => u;
   return (u) => {
-    const us: unknown[] = [];
-    for (const q of quicks) {
-      const v = q(u);
+    // Most members give back `u` itself, and then so would mergeAll: the list is made only when one does not.
+    let us: unknown[] | undefined;
+    for (let i = 0; i < quicks.length; i++) {
+      const v = quicks[i]!(u);
       if (v === FAIL) return FAIL;
-      us.push(v);
+      if (us !== undefined) us.push(v);
+      else if (v !== u) {
+        us = [];
+        for (let j = 0; j < i; j++) us.push(u);
+        us.push(v);
+      }
     }
-    return mergeAll(u, us);
+    return us === undefined ? u : mergeAll(u, us);
   };
 };
 

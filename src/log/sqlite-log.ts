@@ -94,19 +94,28 @@ export class SqliteLog implements EventLog {
   }
 
   async *read(from: number, to?: number): AsyncIterable<LoggedEvent> {
-    for await (const rows of this.rawPages(from, to)) for (const row of rows) yield fromRaw(row);
+    for (const rows of this.rawPages(from, to)) for (const row of rows) yield fromRaw(row);
   }
 
   /**
    * `read`, a page at a time: the same events, in the same order, with one
-   * await per page rather than one per event (replay folds whole pages; see
-   * fold-range.ts).
+   * await per page rather than one per event.
    */
   async *readPages(from: number, to?: number): AsyncIterable<readonly LoggedEvent[]> {
-    for await (const rows of this.rawPages(from, to)) yield rows.map(fromRaw);
+    yield* this.readPagesSync(from, to);
   }
 
-  private async *rawPages(from: number, to: number | undefined): AsyncIterable<readonly RawRow[]> {
+  /**
+   * readPages without the awaits: SQLite reads block anyway. Replay folds
+   * the whole range with one foldAll over these pages (fold-range.ts), so
+   * the fold's maps stay open in place from the first page to the last
+   * rather than being reopened, and their paths copied again, page by page.
+   */
+  *readPagesSync(from: number, to?: number): Iterable<readonly LoggedEvent[]> {
+    for (const rows of this.rawPages(from, to)) yield rows.map(fromRaw);
+  }
+
+  private *rawPages(from: number, to: number | undefined): Iterable<readonly RawRow[]> {
     checkOffset(from, 'from');
     if (to !== undefined) checkOffset(to, 'to');
     // Closing under a read is an error, not an end: a short history read as
