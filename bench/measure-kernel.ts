@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { HostSnapshot } from '../compiler/compile/snapshot';
+import { SnapshotHasher } from '../compiler/compile/snapshot-hash';
 import { fold } from '../compiler/fold/fold';
 import { ClusterState } from '../compiler/fold/state';
 import { planFromDelta } from '../compiler/incremental/delta-plan';
@@ -61,6 +62,8 @@ export interface KernelFigures {
   /** Compile over foldnet's full apply: the issue wants ≤ 0.1. */
   readonly compileShare: number;
   readonly endpointAdded: { readonly applierFromMemory: UpdateFigure; readonly fromDelta: UpdateFigure };
+  /** The agent's record of what it applied: hashing the first snapshot, then each next one (its hasher keeps the digests of kept objects). */
+  readonly snapshotHash: { readonly firstMs: number; readonly perEventMsP50: number; readonly perEventMsP99: number };
 }
 
 const sh = (cmd: string, args: string[], input?: string): string => execFileSync(cmd, args, { encoding: 'utf8', input, maxBuffer: 1 << 30 });
@@ -178,9 +181,13 @@ export async function measureKernel(endpoints: number, samples: number): Promise
       snap = now;
     }
     // The delta path: the plan comes from what the compiler says changed.
+    const hasher = new SnapshotHasher();
+    const firstHash = timed(() => hasher.hash(snap));
+    const hashMs: number[] = [];
     const fromDelta: Array<{ plan: Plan; planMs: number; applyMs: number }> = [];
     for (let k = 0; k < samples; k++) {
       const { now, delta } = addEndpoint();
+      hashMs.push(timed(() => hasher.hash(now)).ms);
       const p = timed(() => planFromDelta(snap, now, delta));
       const a = await timedAsync(() => applyPlan(p.value, options));
       if (!a.value.ok) throw new Error(`apply failed: ${JSON.stringify(a.value)}`);
@@ -201,6 +208,7 @@ export async function measureKernel(endpoints: number, samples: number): Promise
       compileMs: round(compiled.ms),
       compileShare: round(compiled.ms / foldnetApplyMs, 2),
       endpointAdded: { applierFromMemory: figure(fromMemory), fromDelta: figure(fromDelta) },
+      snapshotHash: { firstMs: round(firstHash.ms), perEventMsP50: round(median(hashMs), 2), perEventMsP99: round(quantile(hashMs, 0.99), 2) },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -54,6 +54,8 @@ const rows = (r: Record<string, unknown>): Row[] => {
     out.push(['  of which kernel read + plan; steps', `${n(k.foldnetReadAndPlanMs, ' ms')}; ${steps || '-'}`, '']);
     out.push(['  compile of that host (index + host); share of the apply', `${n(k.compileMs, ' ms')}; ${n(k.compileShare)}`, '≤ 0.1 of apply']);
     out.push(['kernel: restart sync onto an equal kernel (read+normalise)', n(k.restartSyncMs, ' ms'), '']);
+    if (k.snapshotHash !== undefined)
+      out.push(['agent: snapshot hash, first / after one event p50, p99', `${n(k.snapshotHash.firstMs)} / ${n(k.snapshotHash.perEventMsP50)}, ${n(k.snapshotHash.perEventMsP99, ' ms')}`, '']);
     out.push(['kernel: drift check, first after a commit / repeat', `${n(k.driftCheckMs?.first)} / ${n(k.driftCheckMs?.repeat, ' ms')}`, '']);
     for (const [name, f] of [['applier from memory', k.endpointAdded.applierFromMemory], ['plan from delta', k.endpointAdded.fromDelta]] as const) {
       out.push([`+1 endpoint, ${name}: nft objects / commands`, `${n(f.nftObjects)} / ${n(f.nftCommands)}`, '≤ 10 objects']);
@@ -114,7 +116,7 @@ export const missingFigures = (r: Record<string, any>): string[] => {
   if (r.kernel?.skipped === undefined) {
     for (const f of ['rawNftMs', 'foldnetApplyMs', 'overhead', 'compileMs', 'snapshot.rules', 'snapshot.setElements']) want.push(`kernel.${f}`);
     for (const p of ['applierFromMemory', 'fromDelta']) for (const f of ['nftObjects', 'planSize', 'planMsP50', 'totalMsP50', 'totalMsP99']) want.push(`kernel.endpointAdded.${p}.${f}`);
-    for (const f of ['restartSyncMs', 'driftCheckMs.first', 'driftCheckMs.repeat', 'compileShare', 'foldnetStepMs.nft']) want.push(`kernel.${f}`);
+    for (const f of ['restartSyncMs', 'driftCheckMs.first', 'driftCheckMs.repeat', 'compileShare', 'foldnetStepMs.nft', 'snapshotHash.perEventMsP50']) want.push(`kernel.${f}`);
     for (const i of [0, 1]) for (const p of ['fromDelta', 'fromMemory']) for (const f of ['totalMsP50', 'totalMsP99']) want.push(`setElement.sizes.${i}.${p}.${f}`);
     want.push('setElement.ratio.fromDelta', 'setElement.ratio.fromMemory', 'density.ratio.endpointAdded', 'density.ratio.labelsChanged');
     for (const i of [0, 1]) for (const c of ['endpointAdded', 'labelsChanged']) for (const f of ['nftObjects.p50', 'totalMsP50', 'totalMsP99']) want.push(`density.densities.${i}.${c}.${f}`);

@@ -3,7 +3,7 @@
 // offset, so events that do not concern a host leave its hash unchanged.
 import * as E from 'fp-ts/Either';
 import { ClusterState } from '../fold/state';
-import { canonicalJson, sha256Hex } from '../hash/canonical';
+import { canonicalJson } from '../hash/canonical';
 import { ownedBlocks } from '../ipam/query';
 import { compileBird } from './bird';
 import { compileNftables, NftOptions } from './nft-document';
@@ -36,4 +36,4 @@ export const compileHost = (state: ClusterState, host: string, options: CompileO
 
 /** The canonical bytes of a snapshot's content (everything but its offset). */
 export const snapshotBytes = (s: HostSnapshot): string => canonicalJson({ ...s, offset: undefined });
-export const snapshotHash = (s: HostSnapshot): string => sha256Hex(snapshotBytes(s));
+export { snapshotHash } from './snapshot-hash';

@@ -14,7 +14,8 @@
 // configured and started lies with run-agent.ts.
 import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/Either';
-import { type CompileError, type CompileOptions, snapshotHash } from '../../compiler/compile/host';
+import { type CompileError, type CompileOptions } from '../../compiler/compile/host';
+import { SnapshotHasher } from '../../compiler/compile/snapshot-hash';
 import type { HostSnapshot } from '../../compiler/compile/snapshot';
 import { isEmptyDelta } from '../../compiler/incremental/snapshot-delta';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
@@ -84,6 +85,8 @@ export class HostAgent {
   private lastBirdPid: number | undefined;
   private readonly reporter: StatusReporter | undefined;
   private readonly snapshots: HostSnapshots;
+  /** Remembers the digests of the objects its snapshots keep from one to the next: hashing an update costs its new objects. */
+  private readonly hasher = new SnapshotHasher();
   private readonly now: () => number;
 
   constructor(private readonly o: HostAgentOptions) {
@@ -192,9 +195,11 @@ export class HostAgent {
     const desired = this.compileNow(retrying ? 'full' : 'current');
     if (desired === undefined) return;
     const change = retrying ? undefined : this.snapshots.changeSinceApplied();
-    // Hashed only when the deltas do not already say that nothing changed (the hash is needed to apply anyway).
+    // The deltas say whether anything changed; only without them (a full compile) is the hash asked first. A change is
+    // applied before it is hashed: the hash is for the record (persisted offset, status), not for the kernel.
     let hash: string | undefined;
-    if (!retrying && this.applied !== undefined && ((change !== undefined && isEmptyDelta(change.delta)) || (hash = snapshotHash(desired)) === this.applied.hash)) {
+    const unchanged = change !== undefined ? isEmptyDelta(change.delta) : (hash = this.hasher.hash(desired)) === this.applied?.hash;
+    if (!retrying && this.applied !== undefined && unchanged) {
       // Nothing for this host in these events: the old snapshot is current at the new offset.
       this.applied = { offset: this.state.offset, hash: this.applied.hash };
       this.o.metrics.setAppliedOffset(this.state.offset);
@@ -231,7 +236,6 @@ export class HostAgent {
   private async converge(why: 'start' | 'events' | 'retry', given?: { readonly snapshot: HostSnapshot; readonly hash: string | undefined; readonly change: SnapshotChange | undefined }): Promise<boolean> {
     const desired = given?.snapshot ?? this.compileNow('full');
     if (desired === undefined) return true;
-    const hash = given?.hash ?? snapshotHash(desired);
     const { logger, metrics } = this.o;
     let result: Awaited<ReturnType<KernelDriver['sync']>>;
     // Timed here, around the whole sync (kernel read and plan included): what a change waits for.
@@ -254,6 +258,7 @@ export class HostAgent {
     }
     this.retryAt = undefined;
     this.retryDelay = this.o.retryMs?.min ?? 500;
+    const hash = given?.hash ?? this.hasher.hash(desired);
     this.applied = { offset: desired.offset, hash };
     this.snapshots.applied(desired);
     metrics.setAppliedOffset(desired.offset);

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
-import { compileHost, snapshotBytes } from '../../../compiler/compile/host';
+import { compileHost, snapshotBytes, snapshotHash } from '../../../compiler/compile/host';
+import { SnapshotHasher } from '../../../compiler/compile/snapshot-hash';
 import { fold } from '../../../compiler/fold/fold';
 import { ClusterState, emptyState } from '../../../compiler/fold/state';
 import { IncrementalCompiler } from '../../../compiler/incremental/incremental-compiler';
@@ -21,7 +22,7 @@ const foldOne = (state: ClusterState, e: Parameters<typeof fold>[1]) => {
   return r.right;
 };
 
-const sameAsFull = (inc: IncrementalCompiler, state: ClusterState, where: string): void => {
+const sameAsFull = (inc: IncrementalCompiler, state: ClusterState, where: string, hasher: SnapshotHasher): void => {
   for (const options of [{ endpointToHostAction: 'Drop' as const }]) {
     for (const h of HOST_NAMES) {
       const full = compileHost(state, h, options);
@@ -30,23 +31,26 @@ const sameAsFull = (inc: IncrementalCompiler, state: ClusterState, where: string
       if (E.isRight(mine) && E.isRight(full)) {
         assert.equal(mine.right.offset, full.right.offset, where);
         assert.equal(snapshotBytes(mine.right), snapshotBytes(full.right), `${where}: ${h} differs`);
+        // A hasher that remembers objects across updates (as the agent's does) hashes as a fresh one would.
+        assert.equal(hasher.hash(mine.right), snapshotHash(full.right), `${where}: ${h} hash differs`);
       }
     }
   }
 };
 
-test('after every event, the incrementally kept snapshot of every host equals a full compile, byte for byte', () => {
+test('after every event, the incrementally kept snapshot of every host equals a full compile, byte for byte, and hashes alike', () => {
   fc.assert(
     fc.property(historyArb, ({ events, startAt }) => {
       let state = emptyState();
       for (const e of events.slice(0, startAt)) state = foldOne(state, e).state;
       const inc = new IncrementalCompiler(state, HOST_NAMES);
-      sameAsFull(inc, state, `start at ${startAt}`);
+      const hasher = new SnapshotHasher();
+      sameAsFull(inc, state, `start at ${startAt}`, hasher);
       for (const e of events.slice(startAt)) {
         const r = foldOne(state, e);
         inc.update(state, r.state, r.changes);
         state = r.state;
-        sameAsFull(inc, state, `after #${e.offset} ${e.type} ${e.kind} ${e.key}${r.rejection ? ' (rejected)' : ''}`);
+        sameAsFull(inc, state, `after #${e.offset} ${e.type} ${e.kind} ${e.key}${r.rejection ? ' (rejected)' : ''}`, hasher);
       }
     }),
     { numRuns: RUNS },
