@@ -2,7 +2,6 @@
 // level, no whitespace. Map/Set insertion order, locale and platform never
 // reach the output, so the same value hashes the same everywhere.
 import { sha256 } from '@noble/hashes/sha2';
-import { sha1 } from '@noble/hashes/legacy';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 
 const sortKeys = (v: unknown): unknown => {
@@ -20,5 +19,4 @@ const sortKeys = (v: unknown): unknown => {
 
 export const canonicalJson = (v: unknown): string => JSON.stringify(sortKeys(v));
 export const sha256Hex = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
-export const sha1Hex = (text: string): string => bytesToHex(sha1(utf8ToBytes(text)));
 export const hashOf = (v: unknown): string => sha256Hex(canonicalJson(v));

@@ -8,7 +8,7 @@
 // sha1(container id)[:11]. Names that are not DNS-1123 (podman's
 // `quirky_euler`) are made so and suffixed with a hash of the original, so
 // two different names never meet in one endpoint.
-import { sha1Hex } from '../../compiler/hash/canonical';
+import { sha1Hex } from '../../compiler/hash/sha1';
 import { podInterfaceName } from '../../compiler/model/from-k8s';
 import { NetConf } from './config';
 import { CniEnv } from './env';

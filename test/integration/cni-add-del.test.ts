@@ -26,7 +26,7 @@ describe('foldnet-cni ADD, CHECK and DEL', { skip }, () => {
     assert.equal(add.code, 0, add.stdout + add.stderr);
     const r = add.json!;
     assert.equal(r.cniVersion, '1.0.0');
-    const hostIf = `cali${(await import('../../compiler/hash/canonical')).sha1Hex(cid).slice(0, 11)}`;
+    const hostIf = `cali${(await import('../../compiler/hash/sha1')).sha1Hex(cid).slice(0, 11)}`;
     assert.deepEqual(r.interfaces[0], { name: hostIf, mac: 'ee:ee:ee:ee:ee:ee' });
     assert.equal(r.interfaces[1].name, 'eth0');
     assert.equal(r.interfaces[1].sandbox, `/var/run/netns/${ns}`);

@@ -3,7 +3,7 @@
 // Calico derives them, always valid and never shared by two containers.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sha1Hex } from '../../../compiler/hash/canonical';
+import { sha1Hex } from '../../../compiler/hash/sha1';
 import { podInterfaceName } from '../../../compiler/model/from-k8s';
 import { parseNetConf } from '../../../src/cni/config';
 import { parseCniArgs, readCniEnv } from '../../../src/cni/env';
