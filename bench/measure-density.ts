@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { HostSnapshot } from '../compiler/compile/snapshot';
+import { SnapshotHasher } from '../compiler/compile/snapshot-hash';
 import { fold } from '../compiler/fold/fold';
 import { ClusterState } from '../compiler/fold/state';
 import { planFromDelta } from '../compiler/incremental/delta-plan';
@@ -36,6 +37,8 @@ export interface ChangeFigure {
   readonly totalMsP99: number;
   /** Of the apply, each step's median (nft, routes, sysctls). */
   readonly stepMsP50: Partial<Record<ApplyStep, number>>;
+  /** The agent's hash of the new snapshot (for its record, after the apply), p50. */
+  readonly hashMsP50: number;
 }
 
 export interface DensityFigure {
@@ -53,7 +56,7 @@ export interface DensityFigures {
 
 const nftObjects = (p: Plan): number => planSize({ ...p, routes: { add: [], remove: [] }, sysctls: [], bird: undefined });
 
-type Row = { plan: Plan; planMs: number; totalMs: number; steps: Partial<Record<ApplyStep, number>> };
+type Row = { plan: Plan; planMs: number; totalMs: number; steps: Partial<Record<ApplyStep, number>>; hashMs: number };
 
 const stepMedians = (rows: readonly Row[]): Partial<Record<ApplyStep, number>> => {
   const steps = [...new Set(rows.flatMap((r) => Object.keys(r.steps)))] as ApplyStep[];
@@ -67,6 +70,7 @@ const figure = (rows: readonly Row[]): ChangeFigure => ({
   totalMsP50: round(median(rows.map((r) => r.totalMs)), 2),
   totalMsP99: round(quantile(rows.map((r) => r.totalMs), 0.99), 2),
   stepMsP50: stepMedians(rows),
+  hashMsP50: round(median(rows.map((r) => r.hashMs)), 2),
 });
 
 async function measureOne(endpoints: number, perHost: number, samples: number, dir: string, spawner: SpawnHelper): Promise<DensityFigure> {
@@ -92,6 +96,8 @@ async function measureOne(endpoints: number, perHost: number, samples: number, d
   const loaded = await new Applier(options).sync(snap);
   if (!loaded.result.ok) throw new Error(`loading host ${host} (${perHost} endpoints) failed: ${JSON.stringify(loaded.result.failed)}`);
 
+  const hasher = new SnapshotHasher();
+  hasher.hash(snap);
   const onHost: EndpointTraits[] = [];
   for (let i = 0; i < shape.endpoints; i++) {
     const t = endpointTraits(shape, i);
@@ -109,7 +115,8 @@ async function measureOne(endpoints: number, perHost: number, samples: number, d
     const a = await timedAsync(() => applyPlan(p.value, options));
     if (!a.value.ok) throw new Error(`apply failed: ${JSON.stringify(a.value.failed)}`);
     snap = now;
-    return { plan: p.value, planMs: p.ms, totalMs: p.ms + a.ms, steps: a.value.stepMs ?? {} };
+    const hashed = timed(() => hasher.hash(now));
+    return { plan: p.value, planMs: p.ms, totalMs: p.ms + a.ms, steps: a.value.stepMs ?? {}, hashMs: hashed.ms };
   };
   const added: Row[] = [];
   for (let k = 0; k < samples; k++) {

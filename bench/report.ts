@@ -77,6 +77,7 @@ const rows = (r: Record<string, unknown>): Row[] => {
       out.push([`${name}, host of ${n(d.endpointsPerHost)} ep: nft objects p50 / max`, `${n(f.nftObjects.p50)} / ${n(f.nftObjects.max)}`, '≤ 10 objects']);
       out.push([`  plan + apply p50 (plan ms), p99`, `${n(f.totalMsP50)} (${n(f.planMsP50)}), ${n(f.totalMsP99, ' ms')}`, 'p50 ≤ 25, p99 ≤ 50 ms']);
       out.push([`  of which apply steps p50`, Object.entries(f.stepMsP50 ?? {}).map(([st, ms]) => `${st} ${n(ms)}`).join(', ') || '-', '']);
+      out.push([`  then the agent's snapshot hash p50`, n(f.hashMsP50, ' ms'), '']);
     }
   }
   if (dn !== undefined) {
