@@ -23,14 +23,22 @@ interface DocumentView {
   readonly sets: ReadonlyMap<string, Obj>;
 }
 
-/** Chains (with their rules) and sets of an emitted document by name: one pass, elements untouched. */
-const view = (doc: { readonly nftables: readonly unknown[] }): DocumentView => {
+/**
+ * The chains (with their rules) and sets of an emitted document that the
+ * delta names, by name: one pass, elements untouched — and none when it names
+ * none (an endpoint like others: elements only), so such a plan costs the
+ * delta, not the document.
+ */
+const view = (doc: { readonly nftables: readonly unknown[] }, chainNames: ReadonlySet<string>, setNames: ReadonlySet<string>): DocumentView => {
   const chains = new Map<string, { decl: Obj; rules: Obj[] }>();
   const sets = new Map<string, Obj>();
+  if (chainNames.size + setNames.size === 0) return { chains, sets };
   for (const o of doc.nftables as Obj[]) {
-    if (o.rule !== undefined) chains.get(o.rule.chain)?.rules.push(o.rule);
-    else if (o.chain !== undefined) chains.set(o.chain.name, { decl: o.chain, rules: [] });
-    else if (o.set !== undefined) sets.set(o.set.name, o.set);
+    if (o.rule !== undefined) {
+      if (chainNames.has(o.rule.chain)) chains.get(o.rule.chain)?.rules.push(o.rule);
+    } else if (o.chain !== undefined) {
+      if (chainNames.has(o.chain.name)) chains.set(o.chain.name, { decl: o.chain, rules: [] });
+    } else if (o.set !== undefined && setNames.has(o.set.name)) sets.set(o.set.name, o.set);
   }
   return { chains, sets };
 };
@@ -65,8 +73,10 @@ const asElementChanges = (a: DocumentView, d: DocumentView, delta: SnapshotDelta
 };
 
 export const planFromDelta = (prev: HostSnapshot, next: HostSnapshot, delta: SnapshotDelta): Plan => {
-  const a = view(prev.nftables);
-  const d = view(next.nftables);
+  const { rewritten, removed, added: addedChains } = delta.chains;
+  const readded = new Set([...delta.sets.removed].filter((n) => delta.sets.added.has(n)));
+  const a = view(prev.nftables, new Set([...rewritten, ...removed]), readded);
+  const d = view(next.nftables, new Set([...rewritten, ...addedChains]), delta.sets.added);
   const out: Obj[] = [];
   // A chain rewritten back to what it was (within a burst) is left alone.
   const rewrite = [...delta.chains.rewritten].filter((n) => !jsonEqual(a.chains.get(n)?.rules.map(ruleBody), d.chains.get(n)?.rules.map(ruleBody)));
