@@ -12,13 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
-import { HostSnapshot } from '../compiler/compile/snapshot';
 import { SnapshotHasher } from '../compiler/compile/snapshot-hash';
 import { fold } from '../compiler/fold/fold';
 import { ClusterState } from '../compiler/fold/state';
 import { planFromDelta } from '../compiler/incremental/delta-plan';
 import { IncrementalCompiler } from '../compiler/incremental/incremental-compiler';
-import { planSize } from '../compiler/plan/host-plan';
 import { Plan } from '../compiler/plan/types';
 import { Applier } from '../src/applier/applier';
 import { applyPlan } from '../src/applier/apply-plan';
@@ -26,6 +24,7 @@ import type { ApplyStep } from '../src/applier/contract';
 import { SpawnHelper } from '../src/applier/spawn-helper';
 import { clusterDocs, endpointDoc, EndpointTraits, endpointTraits, hostName, shapeFor } from './cluster-gen';
 import { putEvent, stateOf } from './cluster-state';
+import { nftObjects, snapshotOf, stepMedians, VethPairs, workloadDevices } from './bench-host';
 import { median, quantile, round, timed, timedAsync } from './stats';
 
 export interface ChangeFigure {
@@ -54,14 +53,7 @@ export interface DensityFigures {
   readonly ratio: { readonly endpointAdded: number; readonly labelsChanged: number };
 }
 
-const nftObjects = (p: Plan): number => planSize({ ...p, routes: { add: [], remove: [] }, sysctls: [], bird: undefined });
-
 type Row = { plan: Plan; planMs: number; totalMs: number; steps: Partial<Record<ApplyStep, number>>; hashMs: number };
-
-const stepMedians = (rows: readonly Row[]): Partial<Record<ApplyStep, number>> => {
-  const steps = [...new Set(rows.flatMap((r) => Object.keys(r.steps)))] as ApplyStep[];
-  return Object.fromEntries(steps.map((s) => [s, round(median(rows.map((r) => r.steps[s] ?? 0)), 2)]));
-};
 
 const figure = (rows: readonly Row[]): ChangeFigure => ({
   samples: rows.length,
@@ -69,7 +61,7 @@ const figure = (rows: readonly Row[]): ChangeFigure => ({
   planMsP50: round(median(rows.map((r) => r.planMs)), 2),
   totalMsP50: round(median(rows.map((r) => r.totalMs)), 2),
   totalMsP99: round(quantile(rows.map((r) => r.totalMs), 0.99), 2),
-  stepMsP50: stepMedians(rows),
+  stepMsP50: stepMedians(rows, 2),
   hashMsP50: round(median(rows.map((r) => r.hashMs)), 2),
 });
 
@@ -78,21 +70,10 @@ async function measureOne(endpoints: number, perHost: number, samples: number, d
   let state: ClusterState = stateOf(clusterDocs(shape));
   const host = hostName(0);
   const inc = new IncrementalCompiler(state, [host]);
-  const snapshotOf = (e: E.Either<unknown, HostSnapshot>): HostSnapshot => {
-    if (E.isLeft(e)) throw new Error(`${host} is unknown`);
-    return e.right;
-  };
-  let snap = snapshotOf(inc.snapshot(host));
+  let snap = snapshotOf(host, inc.snapshot(host));
   const options = { birdConfigPath: join(dir, `bird-${perHost}.conf`), tmpDir: dir, run: spawner.run };
-  let peers = 0;
-  const made: string[] = [];
-  const links = (ifaces: readonly string[]) => {
-    made.push(...ifaces);
-    const batch = ifaces.map((i) => `link add ${i} type veth peer name dp${perHost}x${peers}\nlink set ${i} up\nlink set dp${perHost}x${peers++} up\n`).join('');
-    if (batch !== '') execFileSync('ip', ['-batch', '-'], { input: batch });
-  };
-  const devs = (s: HostSnapshot) => new Set(s.routes.flatMap((r) => (r.dev !== undefined ? [r.dev] : [])));
-  links([...devs(snap)]);
+  const links = new VethPairs(`dp${perHost}x`);
+  links.add(workloadDevices(snap));
   const loaded = await new Applier(options).sync(snap);
   if (!loaded.result.ok) throw new Error(`loading host ${host} (${perHost} endpoints) failed: ${JSON.stringify(loaded.result.failed)}`);
 
@@ -108,9 +89,9 @@ async function measureOne(endpoints: number, perHost: number, samples: number, d
     if (E.isLeft(f) || f.right.rejection !== undefined) throw new Error(`the fold refused ${JSON.stringify(doc).slice(0, 200)}`);
     const update = inc.update(state, f.right.state, f.right.changes).get(host)!;
     state = f.right.state;
-    const now = snapshotOf(update.snapshot);
-    const had = devs(snap);
-    links([...devs(now)].filter((d) => !had.has(d)));
+    const now = snapshotOf(host, update.snapshot);
+    const had = workloadDevices(snap);
+    links.add([...workloadDevices(now)].filter((d) => !had.has(d)));
     const p = timed(() => planFromDelta(snap, now, update.delta));
     const a = await timedAsync(() => applyPlan(p.value, options));
     if (!a.value.ok) throw new Error(`apply failed: ${JSON.stringify(a.value.failed)}`);
@@ -130,8 +111,8 @@ async function measureOne(endpoints: number, perHost: number, samples: number, d
     changed.push(await step(endpointDoc(shape, t, { canary: !t.canary })));
   }
   execFileSync('nft', ['delete', 'table', 'inet', 'foldnet']);
-  // The next density reuses interface names (they come from endpoint indexes); deleting one end of a veth deletes both.
-  execFileSync('ip', ['-batch', '-'], { input: made.map((i) => `link del ${i}\n`).join('') });
+  // The next density reuses interface names (they come from endpoint indexes).
+  links.removeAll();
   return { endpointsPerHost: onHost.length, endpointAdded: figure(added), labelsChanged: figure(changed) };
 }
 

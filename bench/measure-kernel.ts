@@ -21,6 +21,7 @@ import { ClusterState } from '../compiler/fold/state';
 import { planFromDelta } from '../compiler/incremental/delta-plan';
 import { IncrementalCompiler } from '../compiler/incremental/incremental-compiler';
 import { planSize } from '../compiler/plan/host-plan';
+import { nftObjects, snapshotOf, stepMedians, VethPairs, workloadDevices } from './bench-host';
 import { Plan } from '../compiler/plan/types';
 import { Applier } from '../src/applier/applier';
 import { applyPlan } from '../src/applier/apply-plan';
@@ -68,7 +69,6 @@ export interface KernelFigures {
 
 const sh = (cmd: string, args: string[], input?: string): string => execFileSync(cmd, args, { encoding: 'utf8', input, maxBuffer: 1 << 30 });
 
-const nftObjects = (p: Plan): number => planSize({ ...p, routes: { add: [], remove: [] }, sysctls: [], bird: undefined });
 
 const figure = (rows: Array<{ plan: Plan; planMs: number; applyMs: number }>): UpdateFigure => ({
   samples: rows.length,
@@ -98,18 +98,12 @@ export async function measureKernel(endpoints: number, samples: number): Promise
   settle();
   const compiled = timed(() => new IncrementalCompiler(state, [host]));
   const inc = compiled.value;
-  const right = (e: E.Either<unknown, HostSnapshot>): HostSnapshot => {
-    if (E.isLeft(e)) throw new Error(`${host} is unknown`);
-    return e.right;
-  };
-  let snap = right(inc.snapshot(host));
+  let snap = snapshotOf(host, inc.snapshot(host));
   const dir = mkdtempSync(join(tmpdir(), 'foldnet-bench-kernel-'));
   try {
     // veth pairs, as a CNI plugin makes them (the host end carries the workload's name; the other end stays here too).
-    let peers = 0;
-    const links = (ifaces: string[]) =>
-      sh('ip', ['-batch', '-'], ifaces.map((i) => `link add ${i} type veth peer name bp${peers++}\nlink set ${i} up\nlink set bp${peers - 1} up\n`).join(''));
-    links(snap.routes.flatMap((r) => (r.dev !== undefined ? [r.dev] : [])).filter((d, i, a) => a.indexOf(d) === i));
+    const links = new VethPairs('bp');
+    links.add(workloadDevices(snap));
 
     // nft -j -f of the snapshot's ruleset alone, into an empty namespace (median of three).
     const file = join(dir, 'snapshot.json');
@@ -142,8 +136,7 @@ export async function measureKernel(endpoints: number, samples: number): Promise
       if (full.value.listing !== 'absent') throw new Error(`the first sync onto a bare host found the table ${full.value.listing}`);
       fulls.push({ ms: full.ms, readAndPlan: full.ms - full.value.result.durationMs, steps: full.value.result.stepMs ?? {} });
     }
-    const steps = [...new Set(fulls.flatMap((f) => Object.keys(f.steps)))] as ApplyStep[];
-    const foldnetStepMs = Object.fromEntries(steps.map((st) => [st, round(median(fulls.map((f) => f.steps[st] ?? 0)))]));
+    const foldnetStepMs = stepMedians(fulls);
 
     // An agent restarting: a new applier, the kernel already equal to the snapshot.
     const restarted = new Applier(options);
@@ -162,12 +155,11 @@ export async function measureKernel(endpoints: number, samples: number): Promise
       const doc = endpointDoc(shape, { ...endpointTraits(shape, i), host: 0 });
       const f = fold(state, putEvent(doc, state.offset));
       if (E.isLeft(f) || f.right.rejection) throw new Error('the fold refused an endpoint');
-      const spec = (doc.spec ?? {}) as { interfaceName?: string };
       const update = inc.update(state, f.right.state, f.right.changes).get(host)!;
       state = f.right.state;
-      const now = right(update.snapshot);
-      const iface = now.routes.map((r) => r.dev).find((d) => d !== undefined && !snap.routes.some((r) => r.dev === d)) ?? spec.interfaceName;
-      if (iface !== undefined) links([iface]);
+      const now = snapshotOf(host, update.snapshot);
+      const had = workloadDevices(snap);
+      links.add([...workloadDevices(now)].filter((d) => !had.has(d)));
       return { now, delta: update.delta };
     };
 

@@ -1,11 +1,12 @@
 // Memory of an agent-like process: fold the cluster's part of a cached log
-// page by page and without documents (as an agent does at start,
-// src/agent/fold-log.ts), compile one
-// host incrementally, follow the churn that comes next event by event, hash
-// the snapshot as the agent does after each apply; then report the process's
-// peak resident set.
+// without documents (as an agent does at start, src/agent/fold-log.ts),
+// compile one host incrementally, follow the churn that comes next event by
+// event and hash each changed snapshot with one long-lived hasher, as the
+// agent does after each apply (its remembered digests count); then report
+// the process's peak resident set.
 import * as E from 'fp-ts/Either';
-import { snapshotHash } from '../compiler/compile/host';
+import { SnapshotHasher } from '../compiler/compile/snapshot-hash';
+import { isEmptyDelta } from '../compiler/incremental/snapshot-delta';
 import { fold, type FoldOptions } from '../compiler/fold/fold';
 import { emptyState } from '../compiler/fold/state';
 import { IncrementalCompiler } from '../compiler/incremental/incremental-compiler';
@@ -27,18 +28,21 @@ const AGENT: FoldOptions = { documents: 'drop' };
 export async function measureAgentRss(path: string, clusterEvents: number, followEvents: number): Promise<RssFigures> {
   const log = new SqliteLog(path, { synchronous: 'normal', pageSize: 1000 });
   try {
-    // As the agent starts: the log up to its head folded page by page, then the host compiled once.
+    // As the agent starts: the log up to its head folded, then the host compiled and hashed once.
     let state = (await foldLogRange(log, emptyState(), clusterEvents, AGENT)).state;
-    const inc = new IncrementalCompiler(state, [hostName(0)]);
+    const host = hostName(0);
+    const inc = new IncrementalCompiler(state, [host]);
+    const hasher = new SnapshotHasher();
+    const hash = (s: E.Either<unknown, Parameters<SnapshotHasher['hash']>[0]>) => void (E.isRight(s) && hasher.hash(s.right));
+    hash(inc.snapshot(host));
     // Then it follows the log event by event.
     for await (const e of log.read(clusterEvents, clusterEvents + followEvents)) {
       const r = fold(state, e, AGENT);
       if (E.isLeft(r)) throw new Error(`out of order at ${e.offset}`);
-      inc.update(state, r.right.state, r.right.changes);
+      const u = inc.update(state, r.right.state, r.right.changes).get(host)!;
+      if (!isEmptyDelta(u.delta)) hash(u.snapshot);
       state = r.right.state;
     }
-    const snap = inc.snapshot(hostName(0));
-    if (E.isRight(snap)) snapshotHash(snap.right);
     return {
       events: state.offset,
       endpoints: state.endpoints.size,

@@ -7,12 +7,14 @@ import type { KernelFigures } from './measure-kernel';
 import type { ReplayFigure } from './measure-replay';
 import type { RssFigures } from './measure-rss';
 import type { SetElementFigures } from './measure-set-element';
+import { round } from './stats';
 
 type Row = [string, string, string];
 
 const n = (x: number | null | undefined, unit = ''): string => (x === undefined || x === null || Number.isNaN(x) ? '-' : `${x.toLocaleString('en-US')}${unit}`);
 
-const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+const stepsText = (steps: Partial<Record<string, number>> | undefined): string => Object.entries(steps ?? {}).map(([st, ms]) => `${st} ${n(ms)}`).join(', ');
 
 const KINDS: Array<[EventKind, string]> = [['endpointAdded', 'endpoint added'], ['labelsChanged', 'labels changed'], ['policyEdited', 'policy edited']];
 
@@ -50,7 +52,7 @@ const rows = (r: Record<string, unknown>): Row[] => {
   else if (k !== undefined) {
     out.push([`kernel: nft -j -f of the full ruleset (${n(k.snapshot.rules)} rules, ${n(k.snapshot.setElements)} elements)`, n(k.rawNftMs, ' ms'), '']);
     out.push(['kernel: foldnet full apply into a bare host (read+plan+nft+routes+sysctls+bird)', `${n(k.foldnetApplyMs, ' ms')} (×${k.overhead})`, '≤ 1.2× raw']);
-    const steps = Object.entries(k.foldnetStepMs ?? {}).map(([st, ms]) => `${st} ${n(ms)}`).join(', ');
+    const steps = stepsText(k.foldnetStepMs);
     out.push(['  of which kernel read + plan; steps', `${n(k.foldnetReadAndPlanMs, ' ms')}; ${steps || '-'}`, '']);
     out.push(['  compile of that host (index + host); share of the apply', `${n(k.compileMs, ' ms')}; ${n(k.compileShare)}`, '≤ 0.1 of apply']);
     out.push(['kernel: restart sync onto an equal kernel (read+normalise)', n(k.restartSyncMs, ' ms'), '']);
@@ -76,7 +78,7 @@ const rows = (r: Record<string, unknown>): Row[] => {
     for (const [name, f] of [['+1 endpoint like others', d.endpointAdded], ['labels changed', d.labelsChanged]] as const) {
       out.push([`${name}, host of ${n(d.endpointsPerHost)} ep: nft objects p50 / max`, `${n(f.nftObjects.p50)} / ${n(f.nftObjects.max)}`, '≤ 10 objects']);
       out.push([`  plan + apply p50 (plan ms), p99`, `${n(f.totalMsP50)} (${n(f.planMsP50)}), ${n(f.totalMsP99, ' ms')}`, 'p50 ≤ 25, p99 ≤ 50 ms']);
-      out.push([`  of which apply steps p50`, Object.entries(f.stepMsP50 ?? {}).map(([st, ms]) => `${st} ${n(ms)}`).join(', ') || '-', '']);
+      out.push([`  of which apply steps p50`, stepsText(f.stepMsP50) || '-', '']);
       out.push([`  then the agent's snapshot hash p50`, n(f.hashMsP50, ' ms'), '']);
     }
   }
@@ -87,7 +89,7 @@ const rows = (r: Record<string, unknown>): Row[] => {
   const lat = r.latency as (LatencyFigures & { skipped?: string }) | undefined;
   if (lat?.skipped !== undefined) out.push(['event → remote kernel latency', `skipped: ${lat.skipped}`, '']);
   else if (lat !== undefined) {
-    const row = (label: string, st: LatencyFigures['policy'], target: string): Row => [`${label} (${st.n} changes): p50 / p99`, `${n(round1(st.median))} / ${n(round1(st.p99), ' ms')}`, target];
+    const row = (label: string, st: LatencyFigures['policy'], target: string): Row => [`${label} (${st.n} changes): p50 / p99`, `${n(round(st.median))} / ${n(round(st.p99), ' ms')}`, target];
     out.push(row('event → policy live on the remote host\'s kernel', lat.policy, 'p50 ≤ 100, p99 ≤ 1,000 ms'));
     out.push(row('event → route withdrawn on the other host (via BIRD)', lat.routeWithdrawn, ''));
     out.push(row('event → route learned on the other host (via BIRD)', lat.routeLearned, ''));

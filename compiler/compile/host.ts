@@ -11,7 +11,7 @@ import { routesOf } from './routes';
 import { HostSnapshot } from './snapshot';
 import { sysctlsOf } from './sysctls';
 import { ClusterIndex } from '../incremental/cluster-index';
-import { announcedAddresses } from './nft-services';
+import { compileSection } from './nft-section';
 
 export interface CompileOptions extends NftOptions {}
 
@@ -22,14 +22,16 @@ export type CompileError = { readonly _tag: 'UnknownHost'; readonly host: string
 export const compileHost = (state: ClusterState, host: string, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): E.Either<CompileError, HostSnapshot> => {
   if (!state.hosts.has(host)) return E.left({ _tag: 'UnknownHost', host, known: [...state.hosts.keys()].sort() });
   const index = new ClusterIndex(state);
+  // Compiled once: its chains and sets go into the ruleset, the addresses it announces into BIRD's config.
+  const section = compileSection(index, host);
   return E.right({
     host,
     offset: state.offset,
     // Owned blocks become blackholes (announced as aggregates); borrowed
     // addresses are workload host routes like any other, announced alone.
     routes: routesOf(host, index.localEndpoints(host), ownedBlocks(state, host)),
-    nftables: compileNftables(state, host, options, index),
-    bird: compileBird(state, host, announcedAddresses(index, host)),
+    nftables: compileNftables(state, host, options, index, section),
+    bird: compileBird(state, host, section.announced),
     sysctls: sysctlsOf(state, host, index.localEndpoints(host)),
   });
 };

@@ -18,7 +18,7 @@ import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, MAP_NAMES,
 import { RuleContext } from './nft-rules';
 import { SetRegistry } from './set-registry';
 import { setElements, setObject } from './nft-objects';
-import { compileSection, sectionObjects } from './nft-section';
+import { compileSection, NftSection, sectionObjects } from './nft-section';
 
 export { setElements, setObject } from './nft-objects';
 
@@ -50,7 +50,14 @@ export const byInterface = (a: EndpointModel, b: EndpointModel): number => byStr
 export const ruleContext = (state: ClusterState, index: ClusterIndex, sets: SetRegistry, namespace?: string): RuleContext =>
   ({ state, index, sets, tiers: tierOrder(state), namespace });
 
-export const compileNftables = (state: ClusterState, host: string, options: NftOptions, index: ClusterIndex = new ClusterIndex(state)): { nftables: unknown[] } => {
+/** `section`: the host's services / host-endpoint section, when the caller has it already (compileHost needs its announced addresses too). */
+export const compileNftables = (
+  state: ClusterState,
+  host: string,
+  options: NftOptions,
+  index: ClusterIndex = new ClusterIndex(state),
+  section: NftSection = compileSection(index, host),
+): { nftables: unknown[] } => {
   const ctx = ruleContext(state, index, new SetRegistry((p, f, id) => index.setName(p, f, id)));
   const local = index.localEndpoints(host).sort(byInterface);
   const chains = new Map<string, ChainSpec>();
@@ -79,6 +86,6 @@ export const compileNftables = (state: ClusterState, host: string, options: NftO
   for (const s of sets) out.push(setObject(s, setElements(index, s)));
   for (const name of MAP_NAMES) out.push(mapObject(name, maps[name]!));
   for (const c of sortedChains) for (const r of ruleObjects(c)) out.push(r);
-  for (const o of sectionObjects(compileSection(index, host))) out.push(o);
+  for (const o of sectionObjects(section)) out.push(o);
   return { nftables: out };
 };

@@ -13,6 +13,7 @@ import { compareIp, familyOf, Ip } from '../net/ip';
 import { matches, SelectorSource } from '../selector';
 import * as N from './names';
 import * as X from './nft-expr';
+import { portedProtocolName } from '../resources/primitives';
 
 type Family = 4 | 6;
 
@@ -27,8 +28,7 @@ export interface LocalBackend {
   readonly targetPort: number;
 }
 
-const PROTOCOL_NAME: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 132: 'sctp' };
-export const serviceProtocolName = (p: number): string => PROTOCOL_NAME[p] ?? String(p);
+export const serviceProtocolName = (p: number): string => portedProtocolName(p)?.toLowerCase() ?? String(p);
 
 const FAMILY = 'inet';
 

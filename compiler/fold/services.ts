@@ -17,9 +17,9 @@ import * as F from '../resources/foldnet-kinds';
 import { byString } from '../model/sort';
 import { ClusterState } from './state';
 import { del, set, Step } from './step';
+import { portedProtocolName } from '../resources/primitives';
 
-const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
-const portText = (p: ServicePortModel): string => `${PROTOCOL_NAMES[p.protocol] ?? p.protocol} port ${p.port}`;
+const portText = (p: ServicePortModel): string => `${portedProtocolName(p.protocol) ?? p.protocol} port ${p.port}`;
 const article = (word: string): string => (/^[AEIOU]/.test(word) ? 'an' : 'a');
 
 /** The first service (by key) announcing `ip`, other than `except`. */

@@ -69,19 +69,9 @@ export class ClusterIndex {
     return this.current;
   }
 
-  endpoint(key: string): EndpointEntry | undefined {
-    const m = this.current.endpoints.get(key);
-    return m === undefined ? undefined : this.buckets.entriesIn(m.namespace)?.get(key);
-  }
-
   /** The endpoints on `host` (unordered). */
   localEndpoints(host: string): EndpointModel[] {
     return this.buckets.onHost(host);
-  }
-
-  labels(key: string): Labels | undefined {
-    const m = this.current.endpoints.get(key);
-    return m === undefined ? undefined : this.endpointLabels(m);
   }
 
   /** The effective labels of an endpoint of the current state (what its entry holds, without looking the entry up). */
@@ -159,11 +149,6 @@ export class ClusterIndex {
   /** Evaluates the memberships of these scopes that are not yet, together (one pass over the cluster); membership() then finds them. */
   prepareMemberships(wanted: Iterable<{ readonly scope: Scope; readonly port?: NamedPortKey | undefined }>): void {
     this.table.prepare(wanted);
-  }
-
-  /** An existing membership by id, if it was ever asked for. */
-  membershipById(id: string): Membership | undefined {
-    return this.table.byId(id);
   }
 
   /** Member addresses of a membership, sorted for the set. */

@@ -1,10 +1,11 @@
 // HostCompiler: one host's snapshot, kept current event by event. Given what
 // the cluster index says moved, it recompiles only the local endpoints whose
-// chains can have changed (their model or labels changed; a policy that
-// applied or now applies to them changed; a tier, profile or namespace they
-// depend on changed), rewrites the policy and profile chains whose rules can
-// have changed, patches the sets whose members moved, and recomputes routes,
-// sysctls and BIRD only when what they read changed. The snapshot equals
+// steps or map elements can have changed (their model or labels changed; a
+// policy that applied or now applies to them changed; a tier, profile or
+// namespace they depend on changed), rewrites the policy and profile chains
+// whose rules can have changed, patches the sets whose members moved,
+// recomputes the services / host-endpoint section (on every event for a host
+// that has one), and routes, sysctls and BIRD only when what they read changed. The snapshot equals
 // compileHost(state, host) byte for byte after every update (the property
 // test holds it to that); the delta says what differs from the last one.
 import * as E from 'fp-ts/Either';

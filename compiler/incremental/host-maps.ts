@@ -1,10 +1,10 @@
 // The verdict maps of one host's ruleset (interface → jump to the endpoint's
-// chain, or to its ingress steps), kept from the local endpoints in document
-// order. An element's key is the interface: when two local endpoints claim
-// one interface, the last in document order has the element, as the full
-// compile writes it. An endpoint whose steps changed changes its ingress
-// element's verdict (a del and an add of the same key). Which endpoints are
-// local is host-chains.ts's.
+// egress or ingress steps), kept from the local endpoints in document order.
+// An element's key is the interface: when two local endpoints claim one
+// interface, the last in document order has the element, as the full compile
+// writes it. An endpoint whose steps changed changes that element's verdict
+// (a del and an add of the same key). Which endpoints are local is
+// host-chains.ts's.
 import { EndpointModel } from '../model/types';
 import { byInterface, MAP_NAMES, MapElem, MapName } from '../compile/nft-document';
 import { jsonEqual } from './json-equal';

@@ -36,29 +36,12 @@ const v4Key = (ip: string): string | undefined => {
   return n === undefined ? undefined : `4${hex8(n)}`;
 };
 
-const hexGroups = (part: string): string[] | undefined => {
-  if (part === '') return [];
-  const groups = part.split(':');
-  for (const g of groups) if (g.length === 0 || g.length > 4 || !/^[0-9a-f]+$/i.test(g)) return undefined;
-  return groups.map((g) => g.toLowerCase().padStart(4, '0'));
-};
-
-const v6Key = (ip: string): string | undefined => {
-  const halves = ip.split('::');
-  if (halves.length > 2) return undefined;
-  const head = hexGroups(halves[0]!);
-  const tail = halves.length === 2 ? hexGroups(halves[1]!) : [];
-  if (head === undefined || tail === undefined) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  return `6${head.join('')}${'0000'.repeat(missing)}${tail.join('')}`;
-};
-
 const HEX4 = (n: number): string => (n < 0x10 ? '000' : n < 0x100 ? '00' : n < 0x1000 ? '0' : '') + n.toString(16);
 
 /**
- * v6Key for the plain spelling (hex groups, at most one `::`) in one scan
- * of the characters; undefined for anything else, which v6Key then reads.
+ * The key of an IPv6 address in the plain spelling (hex groups, at most one
+ * `::`), in one scan of the characters; undefined for anything else (an
+ * embedded IPv4 part, say), which ipSortKey reads the slow way.
  */
 const v6KeyPlain = (ip: string): string | undefined => {
   const groups: number[] = [];
@@ -101,7 +84,7 @@ const v6KeyPlain = (ip: string): string | undefined => {
 
 /** The sort key of an address: `4` + 8 hex digits, or `6` + 32 hex digits. */
 export const ipSortKey = (ip: Ip): string => {
-  const k = familyOf(ip) === 4 ? v4Key(ip) : v6KeyPlain(ip) ?? v6Key(ip);
+  const k = familyOf(ip) === 4 ? v4Key(ip) : v6KeyPlain(ip);
   if (k !== undefined) return k;
   const n = ipToBigint(ip);
   return `${familyOf(ip)}${n.toString(16).padStart(familyOf(ip) === 4 ? 8 : 32, '0')}`;

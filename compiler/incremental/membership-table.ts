@@ -40,10 +40,6 @@ export class MembershipTable {
 
   constructor(private readonly ctx: TableContext) {}
 
-  byId(id: string): Membership | undefined {
-    return this.ids.get(id);
-  }
-
   get(scope: Scope, port?: NamedPortKey): Membership {
     const id = membershipId(scope, port);
     const hit = this.ids.get(id);

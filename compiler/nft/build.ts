@@ -51,9 +51,9 @@ export const numgen = (mod: number, offset?: number): NftVmapKey => ({ numgen: {
 export const vmap = (key: NftVmapKey, data: string | ReadonlyArray<NftMapElem>): NftStatement => ({
   vmap: { key, data: typeof data === 'string' ? data : { set: [...data] } },
 });
-/** `dnat ip to ADDR[:PORT]` (or ip6): only under nat base chains on prerouting or output; a port needs an earlier tcp/udp/sctp match. */
 /** `fib saddr . iif oif missing` (exists: false) / `exists`: is the source routed back by the input interface? */
 export const reversePath = (exists: boolean): NftStatement => ({ match: { op: '==', left: { fib: { result: 'oif', flags: ['saddr', 'iif'] } }, right: exists } });
+/** `dnat ip to ADDR[:PORT]` (or ip6): only under nat base chains on prerouting or output; a port needs an earlier tcp/udp/sctp match. */
 export const dnat = (family: 'ip' | 'ip6', addr: string, port?: number): NftStatement => ({ dnat: { family, addr, ...(port !== undefined ? { port } : {}) } });
 export const log = (prefixText?: string): NftStatement => ({ log: prefixText === undefined ? null : { prefix: prefixText } });
 export const counter = (): NftStatement => ({ counter: null });

@@ -2,9 +2,9 @@
 // traces, test failures and `foldnet why`. Pure text; deciding is elsewhere.
 import { ServicePortModel } from '../model/types';
 import { Decision, HopVerdict, ServiceOutcome, Verdict } from './verdict';
+import { portedProtocolName } from '../resources/primitives';
 
-const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
-const protocolName = (p: number): string => PROTOCOL_NAMES[p] ?? `protocol ${p}`;
+const protocolName = (p: number): string => portedProtocolName(p) ?? `protocol ${p}`;
 
 export const explainDecision = (d: Decision): string => {
   switch (d.kind) {

@@ -5,8 +5,8 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import { cidrAddress, cidrLength, familyOf, Ip, maxPrefix, parseIp, parseIpPrefix } from '../net/ip';
+import { show } from './primitives';
 
-const show = (u: unknown): string => JSON.stringify(u) ?? String(u);
 
 export const parseHostAddress = (s: string): E.Either<string, Ip> => {
   if (!s.includes('/')) return parseIp(s);

@@ -11,10 +11,9 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
 import { parseIp } from '../net/ip';
 import { k8sMeta } from './k8s-kinds';
-import { Labels, listOf, oneOf, PortNumber, TargetPort } from './primitives';
+import { Labels, listOf, oneOf, PortNumber, show, TargetPort } from './primitives';
 import { FAIL, quickDecoder, withQuick } from './quick-decode';
 
-const show = (u: unknown): string => JSON.stringify(u) ?? String(u);
 
 const K8sServicePort = t.intersection([
   t.type({ port: PortNumber }),

@@ -7,8 +7,8 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import { FAIL, quickDecoder, withQuick } from './quick-decode';
+import { show } from './primitives';
 
-const show = (u: unknown): string => JSON.stringify(u) ?? String(u);
 
 export interface Distinct<A> {
   /** The identity of an element; elements without one (undefined) are never repeats. */

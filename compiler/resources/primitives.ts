@@ -5,7 +5,7 @@ import * as t from 'io-ts';
 import { isDns1123Label, isDns1123Subdomain, isLabelName } from './name-syntax';
 import { quickDecoder, withQuick } from './quick-decode';
 
-const show = (u: unknown): string => JSON.stringify(u) ?? String(u);
+export const show = (u: unknown): string => JSON.stringify(u) ?? String(u);
 
 const refined = <A>(name: string, check: (u: unknown) => string | undefined, convert: (u: unknown) => A = (u) => u as A) =>
   new t.Type<A, unknown, unknown>(
@@ -150,6 +150,9 @@ export type Protocol = 'TCP' | 'UDP' | 'SCTP' | 'ICMP' | 'ICMPv6' | 'UDPLite' | 
 const PROTOCOL_NAMES: Record<string, Protocol> = { tcp: 'TCP', udp: 'UDP', sctp: 'SCTP', icmp: 'ICMP', icmpv6: 'ICMPv6', udplite: 'UDPLite' };
 export const PROTOCOL_NUMBERS: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132, ICMP: 1, ICMPv6: 58, UDPLite: 136 };
 export const protocolNumber = (p: Protocol): number => (typeof p === 'number' ? p : PROTOCOL_NUMBERS[p]!);
+const PORTED_PROTOCOLS: Readonly<Record<number, 'TCP' | 'UDP' | 'SCTP'>> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
+/** The name of a protocol with ports (what services and port rules speak of), if `n` is one. */
+export const portedProtocolName = (n: number): 'TCP' | 'UDP' | 'SCTP' | undefined => PORTED_PROTOCOLS[n];
 export const Protocol = new t.Type<Protocol, Protocol, unknown>(
   'protocol',
   (u): u is Protocol => true,

@@ -66,9 +66,8 @@ export class HostSnapshots {
   /** Starts the incremental compiler over at `state` — a full compile, done once — and returns its snapshot. */
   full(state: ClusterState): Compiled {
     const inc = new IncrementalCompiler(state, [this.o.host], this.o.options ?? DEFAULT_COMPILE_OPTIONS);
-    const r = inc.snapshot(this.o.host);
-    // An unknown host is the full compile's to report, in its own words.
-    return E.isLeft(r) ? this.restart(state, this.o.compile(state)) : this.restart(state, r, inc);
+    // An unknown host is reported as compileHost reports it (the same UnknownHost), without compiling twice.
+    return this.restart(state, inc.snapshot(this.o.host), inc);
   }
 
   /** `snapshot` (from current() or full() at its offset) is now what the kernel holds. */

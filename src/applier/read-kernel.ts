@@ -32,17 +32,18 @@ const readNft = async (run: CommandRunner): Promise<NftListing> => {
     if (/No such file or directory/.test(r.stderr)) return absent;
     throw new Error(`nft -j list table inet foldnet failed (exit ${r.status}): ${r.stderr.trim()}`);
   }
-  let listed: unknown;
-  try {
-    listed = JSON.parse(r.stdout);
-  } catch (e) {
-    throw new Error(`nft -j list table inet foldnet: output is not JSON: ${(e as Error).message}`);
-  }
   let part: NftPart | undefined;
   return {
     digest: createHash('sha256').update(r.stdout).digest('hex'),
+    // Parsed only when asked: a listing whose digest matches the last one is never read again.
     normalised: () => {
       if (part !== undefined) return part;
+      let listed: unknown;
+      try {
+        listed = JSON.parse(r.stdout);
+      } catch (e) {
+        throw new Error(`nft -j list table inet foldnet: output is not JSON: ${(e as Error).message}`);
+      }
       const doc = normaliseListing(listed);
       return (part = E.isRight(doc) ? { nft: doc.right } : { nft: undefined, nftUnreadable: doc.left });
     },

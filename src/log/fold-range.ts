@@ -18,14 +18,7 @@ export interface FoldedRange {
   readonly lastId: string | undefined;
 }
 
-/** A backend that can hand over its reads a page at a time (the embedded log does), sparing an await per event. */
-interface PagedRead {
-  readPages(from: number, to?: number): AsyncIterable<readonly LoggedEvent[]>;
-}
-
-const hasPages = (log: EventLog): log is EventLog & PagedRead => typeof (log as Partial<PagedRead>).readPages === 'function';
-
-/** A backend whose reads need no await at all (the embedded log's). */
+/** A backend that hands over its reads a page at a time with no await at all (the embedded log). */
 interface SyncPagedRead {
   readPagesSync(from: number, to?: number): Iterable<readonly LoggedEvent[]>;
 }
@@ -33,12 +26,8 @@ interface SyncPagedRead {
 const hasSyncPages = (log: EventLog): log is EventLog & SyncPagedRead =>
   typeof (log as Partial<SyncPagedRead>).readPagesSync === 'function';
 
-/** The events of [from, to) in pages: the backend's own, or `read` cut into pages of PAGE. */
+/** The events of [from, to), `read` cut into pages of PAGE (the remote logs). */
 async function* pagesOf(log: EventLog, from: number, to: number): AsyncIterable<readonly LoggedEvent[]> {
-  if (hasPages(log)) {
-    yield* log.readPages(from, to);
-    return;
-  }
   let page: LoggedEvent[] = [];
   for await (const e of log.read(from, to)) {
     page.push(e);
@@ -56,9 +45,7 @@ export async function foldLogRange(log: EventLog, from: ClusterState, to: number
   let lastId: string | undefined;
   for await (const page of pagesOf(log, from.offset, to)) {
     if (page.length === 0) continue;
-    const r = foldAll(page, state, options);
-    if (E.isLeft(r)) throw new LogError('io', `the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
-    state = r.right;
+    state = folded(foldAll(page, state, options));
     lastId = page[page.length - 1]!.id;
   }
   return ended(state, lastId, to);
@@ -82,10 +69,14 @@ function foldAtOnce(log: SyncPagedRead, from: ClusterState, to: number, options:
       }
     }
   }
-  const r = foldAll(events(), from, options);
-  if (E.isLeft(r)) throw new LogError('io', `the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
-  return ended(r.right, (last as LoggedEvent | undefined)?.id, to);
+  const state = folded(foldAll(events(), from, options));
+  return ended(state, (last as LoggedEvent | undefined)?.id, to);
 }
+
+const folded = (r: ReturnType<typeof foldAll>): ClusterState => {
+  if (E.isLeft(r)) throw new LogError('io', `the log is inconsistent: expected offset ${r.left.expected}, read ${r.left.got}`);
+  return r.right;
+};
 
 const ended = (state: ClusterState, lastId: string | undefined, to: number): FoldedRange => {
   if (state.offset !== to) throw new LogError('io', `the log ended at offset ${state.offset}, expected events up to ${to}`);

@@ -98,15 +98,8 @@ export class SqliteLog implements EventLog {
   }
 
   /**
-   * `read`, a page at a time: the same events, in the same order, with one
-   * await per page rather than one per event.
-   */
-  async *readPages(from: number, to?: number): AsyncIterable<readonly LoggedEvent[]> {
-    yield* this.readPagesSync(from, to);
-  }
-
-  /**
-   * readPages without the awaits: SQLite reads block anyway. Replay folds
+   * `read`, a page at a time and without awaits (SQLite reads block anyway):
+   * the same events, in the same order. Replay folds
    * the whole range with one foldAll over these pages (fold-range.ts), so
    * the fold's maps stay open in place from the first page to the last
    * rather than being reopened, and their paths copied again, page by page.

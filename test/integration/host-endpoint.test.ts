@@ -107,6 +107,7 @@ describe('a host endpoint on real kernels (host-1 uplink, a policy allowing TCP 
     // a session that went down and up again would be seconds later (connect delay 2 s).
     for (const h of c().topology.hosts) {
       const now = (await bgp(h.name)).map((p) => `${p.name} since ${p.since}`);
+      assert.ok(sessionsBefore[h.name], `${h.name}: the sessions were not recorded before the policy came in (an earlier test failed)`);
       assert.deepEqual(now.map(sessionName), sessionsBefore[h.name]!.map(sessionName), `${h.name}: the same sessions`);
       now.forEach((x, i) => assert.ok(Math.abs(sinceMs(x) - sinceMs(sessionsBefore[h.name]![i]!)) < 500, `a BGP session changed state (flapped) when the policy came in: ${h.name}: ${sessionsBefore[h.name]![i]} → ${x}`));
     }

@@ -109,8 +109,8 @@ describe('the seed demo on real kernels', { skip: demoUnavailable({ ping: true }
           const s = await d.udpSeen();
           return s.some((x) => x.payload === `control-${tag}`) ? s : undefined;
         }, { timeoutMs: 5000, what: 'the control datagram from A to reach D' });
+        // (A TCP handshake could not tell: D's answer goes to the spoofed address, never back to A.)
         assert.deepEqual(seen.filter((x) => x.payload === `spoofed-${tag}`), [], 'the spoofed datagram reached D');
-        assert.ok(!(await c().workload('a').connect(ip('d'), 80, 1000, from)).ok, 'a TCP handshake from the spoofed address');
       } finally {
         await execOk('ip', ['-n', a.netns, 'addr', 'del', `${from}/32`, 'dev', 'eth0']);
       }

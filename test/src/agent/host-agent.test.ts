@@ -228,7 +228,7 @@ describe('HostAgent', () => {
       }
     }));
 
-  test('a failed apply is counted, logged, and retried after re-reading the kernel and compiling in full (the incremental compiler starting over)', () =>
+  test('a failed apply is counted, logged, and retried after re-reading the kernel, planned from what it read rather than from a delta', () =>
     withRig({ before: async () => undefined }, async (rig) => {
       await waitUntil(() => rig.agent.appliedState?.offset === 10, 'the first apply');
       rig.kernel.failures = 2;

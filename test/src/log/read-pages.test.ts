@@ -1,4 +1,4 @@
-// The embedded log's replay path: readPages hands over exactly what read
+// The embedded log's replay path: readPagesSync hands over exactly what read
 // does, a page at a time; rows become the very events toEvent
 // (sqlite-statements.ts) built, field for field and in the same key order;
 // and foldLogRange folds a log to the same state whether its backend reads
@@ -42,7 +42,7 @@ async function withLog<T>(pageSize: number, batches: readonly (readonly EventDra
 const text = (events: readonly LoggedEvent[]): string => JSON.stringify(events);
 
 describe('SqliteLog pages', () => {
-  test('readPages yields exactly the events read yields, in order, in pages of at most the page size', async () => {
+  test('readPagesSync yields exactly the events read yields, in order, in pages of at most the page size', async () => {
     await fc.assert(
       fc.asyncProperty(batchesArb, fc.integer({ min: 1, max: 9 }), fc.nat(), fc.nat(), async (batches, pageSize, a, b) => {
         const drafts = toDrafts(uniqueRun(), batches);
@@ -50,7 +50,7 @@ describe('SqliteLog pages', () => {
         const from = a % (n + 1);
         const to = from + (b % (n - from + 1));
         await withLog(pageSize, drafts, async (log) => {
-          const pages = await collect(log.readPages(from, to));
+          const pages = [...log.readPagesSync(from, to)];
           for (const p of pages) assert.ok(p.length >= 1 && p.length <= pageSize);
           const events = await collect(log.read(from, to));
           assert.equal(text(pages.flat()), text(events));
@@ -82,7 +82,7 @@ describe('SqliteLog pages', () => {
   });
 });
 
-/** The log seen through the EventLog interface alone: no readPages. */
+/** The log seen through the EventLog interface alone: no readPagesSync. */
 const eventByEvent = (log: EventLog): EventLog => ({
   append: (d) => log.append(d),
   read: (from, to) => log.read(from, to),
