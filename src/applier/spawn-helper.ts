@@ -2,14 +2,17 @@
 // one costs time that grows with its memory (fork copies its page tables),
 // and the agent of a large cluster is big; the helper stays small, so every `nft`, `ip` and `birdc` it starts
 // costs the same whatever the cluster's size. Should the helper fail, the
-// runner falls back to spawning directly (and says so once).
+// runner falls back to spawning directly (and says so once); a command that
+// was in flight then fails rather than run again: it may have run already (an
+// nft transaction twice appends its rules twice), and the applier's failure
+// path re-reads the kernel before it tries again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type CommandResult, type CommandRunner, spawnRunner } from './host-io';
 
-type Pending = { readonly resolve: (r: CommandResult) => void; readonly reject: (e: Error) => void; readonly retry: () => void };
+type Pending = { readonly resolve: (r: CommandResult) => void; readonly reject: (e: Error) => void };
 
 const helperMain = (): { cmd: string; args: string[] } | undefined => {
   const js = join(__dirname, 'spawn-helper-main.js');
@@ -32,7 +35,7 @@ export class SpawnHelper {
     if (child === undefined) return spawnRunner(cmd, args, options);
     return new Promise((resolve, reject) => {
       const id = this.next++;
-      this.pending.set(id, { resolve, reject, retry: () => void spawnRunner(cmd, args, options).then(resolve, reject) });
+      this.pending.set(id, { resolve, reject });
       this.hold(true);
       child.stdin!.write(`${JSON.stringify({ id, cmd, args, input: options.input ?? '' })}\n`);
     });
@@ -92,10 +95,10 @@ export class SpawnHelper {
       this.child = undefined;
       this.onFallback(why);
     }
-    // What was in flight is run directly (commands that never reached the helper, or whose answer was lost).
+    // What was in flight may have run or not: it fails, and is not run again.
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const p of waiting) p.retry();
+    for (const p of waiting) p.reject(new Error(`the spawn helper stopped with this command in flight (${why}); it may or may not have run`));
     return undefined;
   }
 }
