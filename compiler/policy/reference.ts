@@ -37,7 +37,7 @@ import { endpointOwning } from './effective-labels';
 import { evaluateEndpoint } from './direction';
 import { hostAddresses, hostEndpointHop, hostOwning } from './host-endpoints';
 import { hasPorts } from './rule-match';
-import { backendsOf, serviceAt, servicePortFor } from './services';
+import { backendsOf, serviceFor, servicePortFor } from './services';
 import { Decision, Direction, EvaluateOptions, HopVerdict, Packet, ServiceOutcome, Verdict } from './verdict';
 
 export type {
@@ -146,7 +146,7 @@ const throughService = (state: ClusterState, svc: ServiceModel, packet: Packet, 
 export const evaluate = (state: ClusterState, packet: Packet, options: EvaluateOptions = {}): Verdict => {
   const spoofed = spoofing(state, packet, endpointOwning(state, packet.src));
   if (spoofed !== undefined) return decided(false, spoofed);
-  const svc = serviceAt(state, packet.dst);
+  const svc = serviceFor(state, packet);
   return svc !== undefined ? throughService(state, svc, packet, options) : alongPath(state, packet, packet, options);
 };
 

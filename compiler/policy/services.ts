@@ -21,9 +21,15 @@ export interface Backend {
   readonly targetPort: number;
 }
 
-/** The service one of whose addresses is `dst` (the first by key, should two claim it). */
-export const serviceAt = (state: ClusterState, dst: Ip): ServiceModel | undefined =>
-  [...state.services.values()].sort((a, b) => byString(a.key, b.key)).find((svc) => svc.addresses.includes(dst));
+/**
+ * The service a packet to one of its addresses is for. Services may share an
+ * address on different ports: the one with a port for the packet, else the
+ * first by key (which then has no port for it).
+ */
+export const serviceFor = (state: ClusterState, packet: Packet): ServiceModel | undefined => {
+  const here = (state.serviceAddresses.get(packet.dst) ?? []).map((k) => state.services.get(k)!);
+  return here.find((svc) => servicePortFor(svc, packet) !== undefined) ?? here[0];
+};
 
 /** The service's port for the packet's protocol and destination port, if any. */
 export const servicePortFor = (svc: ServiceModel, packet: Packet): ServicePortModel | undefined =>

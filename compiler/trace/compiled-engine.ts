@@ -18,6 +18,7 @@ import { compileNftables, NftOptions } from '../compile/nft-document';
 import { decodeNftDocument, NftHook } from '../nft/schema';
 import { NftInterpreter, prepareInterpreter, ReversePathQuery, Verdict as NftVerdict } from '../nft/interpret';
 import { DEFAULT_HOST_INTERFACE, Packet } from '../policy/verdict';
+import { serviceFor } from '../policy/services';
 import { Hop, hostOwning, routePacket, UPLINK } from './hops';
 
 export interface CompiledHop extends Hop {
@@ -107,7 +108,7 @@ export class CompiledEngine {
   }
 
   verdict(p: Packet): E.Either<string, CompiledVerdict> {
-    const service = [...this.state.services.values()].find((s) => (s.addresses as readonly string[]).includes(p.dst));
+    const service = serviceFor(this.state, p);
     if (service !== undefined) return this.serviceVerdict(service.key, p);
     return this.plainVerdict(p);
   }

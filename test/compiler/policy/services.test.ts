@@ -4,7 +4,9 @@
 // before or after translation, ingress always after).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as E from 'fp-ts/Either';
 import { ClusterState } from '../../../compiler/fold/state';
+import { CompiledEngine } from '../../../compiler/trace/compiled-engine';
 import { evaluate, reachabilityMatrix, serviceOutcomes, Verdict } from '../../../compiler/policy/reference';
 import { explainVerdict } from '../../../compiler/policy/explain';
 import { globalNetworkPolicy, host, wep } from './docs';
@@ -53,6 +55,25 @@ describe('addressed to a service', () => {
     assert.deepEqual(evaluate(s, icmp(CLIENT3_IP, SVC4, 8)), want);
     // Without the service the same packet is allowed: the refusal is the service's, not an unknown address's.
     assert.equal(evaluate(cluster(...docs()), tcp(CLIENT3_IP, SVC4, 81)).allowed, true);
+  });
+
+  test('services sharing an address on different ports: a packet goes to the one with its port', () => {
+    const dns = service('prod', 'dns', [SVC4], "app == 'web'", [servicePort(5353, 'http', UDP)]);
+    // 'prod/dns' sorts before 'prod/web': the first service at the address is not the packet's.
+    const s = withServices(withWeb(), dns);
+    const v = evaluate(s, tcp(CLIENT3_IP, SVC4, 80));
+    assert.equal(v.service?.key, 'prod/web');
+    assert.ok(serviceOutcomes(v).length > 0);
+    assert.equal(evaluate(s, udp(CLIENT3_IP, SVC4, 5353)).service?.key, 'prod/dns');
+    // A port neither has: the first by key answers that it has none.
+    assert.deepEqual(evaluate(s, tcp(CLIENT3_IP, SVC4, 81)).decision, { kind: 'no-service-port', service: 'prod/dns' });
+    const engine = new CompiledEngine(s);
+    for (const p of [tcp(CLIENT3_IP, SVC4, 80), udp(CLIENT3_IP, SVC4, 5353)]) {
+      const got = engine.verdict(p);
+      assert.ok(E.isRight(got), JSON.stringify(got));
+      assert.equal(got.right.service?.key, evaluate(s, p).service?.key, JSON.stringify(p));
+      assert.equal(got.right.allowed, evaluate(s, p).allowed, JSON.stringify(p));
+    }
   });
 
   test('no backend anywhere: not allowed', () => {

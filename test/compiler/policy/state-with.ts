@@ -42,7 +42,14 @@ export const service = (namespace: string, name: string, addresses: readonly str
 export const withHostEndpoints = (state: ClusterState, ...heps: readonly HostEndpointModel[]): ClusterState =>
   ({ ...state, hostEndpoints: heps.reduce((m, h) => m.set(h.name, h), state.hostEndpoints) });
 
-export const withServices = (state: ClusterState, ...svcs: readonly ServiceModel[]): ClusterState =>
-  ({ ...state, services: svcs.reduce((m, s) => m.set(s.key, s), state.services) });
+/** `state` with `svcs` added, and the fold's address index of services (address → keys, sorted) with them. */
+export const withServices = (state: ClusterState, ...svcs: readonly ServiceModel[]): ClusterState => ({
+  ...state,
+  services: svcs.reduce((m, s) => m.set(s.key, s), state.services),
+  serviceAddresses: svcs.reduce(
+    (m, s) => s.addresses.reduce((mm, a) => mm.set(a, [...new Set([...(mm.get(a) ?? []), s.key])].sort()), m),
+    state.serviceAddresses,
+  ),
+});
 
 export const withFelixConfig = (state: ClusterState, felixConfig: FelixConfigModel): ClusterState => ({ ...state, felixConfig });
