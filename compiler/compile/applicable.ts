@@ -36,14 +36,23 @@ export const tierOrder = (state: ClusterState): string[] => {
   return tiers.sort((a, b) => byOrder(a.order, b.order) || byString(a.name, b.name)).map((t) => t.name);
 };
 
-/** `tiers` is tierOrder(state), passed in because every endpoint of a compile asks. */
-export const applicableTiers = (index: ClusterIndex, tiers: readonly string[], ep: EndpointModel, dir: Direction): TierPolicies[] => {
+/**
+ * The `candidates` that `applies` accepts, by tier in evaluation order
+ * (`tiers`, from tierOrder), each tier's in policy order. Workload endpoints
+ * ask through applicableTiers; host endpoints with their own test
+ * (nft-host-endpoints.ts).
+ */
+export const groupByTier = (tiers: readonly string[], candidates: Iterable<PolicyModel>, applies: (p: PolicyModel) => boolean): TierPolicies[] => {
   const byTier = new Map<string, PolicyModel[]>();
-  for (const p of index.candidatePolicies(ep.namespace)) {
-    if (!policyApplies(index, p, ep, dir)) continue;
+  for (const p of candidates) {
+    if (!applies(p)) continue;
     const list = byTier.get(p.tier) ?? [];
     list.push(p);
     byTier.set(p.tier, list);
   }
   return tiers.filter((t) => byTier.has(t)).map((tier) => ({ tier, policies: byTier.get(tier)!.sort(comparePolicies) }));
 };
+
+/** `tiers` is tierOrder(state), passed in because every endpoint of a compile asks. */
+export const applicableTiers = (index: ClusterIndex, tiers: readonly string[], ep: EndpointModel, dir: Direction): TierPolicies[] =>
+  groupByTier(tiers, index.candidatePolicies(ep.namespace), (p) => policyApplies(index, p, ep, dir));

@@ -17,7 +17,8 @@ import { RuleContext, ruleMatches } from './nft-rules';
 
 export interface ChainSpec {
   readonly name: string;
-  readonly base?: { readonly hook: 'forward' | 'input'; readonly prio: number; readonly policy: 'accept' };
+  /** A filter base chain's hook (output: host endpoints' outbound chain, nft-host-endpoints.ts). */
+  readonly base?: { readonly hook: 'forward' | 'input' | 'output'; readonly prio: number; readonly policy: 'accept' };
   readonly rules: ReadonlyArray<{ readonly expr: readonly X.Expr[]; readonly comment: string }>;
 }
 

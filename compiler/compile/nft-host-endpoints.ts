@@ -14,12 +14,12 @@ import type { ClusterIndex } from '../incremental/cluster-index';
 import { byString } from '../model/sort';
 import { FailsafePortModel, HostEndpointModel, PolicyModel, ProfileModel } from '../model/types';
 import { matches, SelectorSource } from '../selector';
-import { comparePolicies, Direction, TierPolicies, tierOrder } from './applicable';
+import { Direction, groupByTier, TierPolicies, tierOrder } from './applicable';
 import * as N from './names';
 import { ChainSpec, profileByName, rulesChain, tierAndProfileSteps } from './nft-chains';
 import * as X from './nft-expr';
 import { RuleContext } from './nft-rules';
-import { sectionChainDecl, SectionChain, sectionRule, serviceProtocolName } from './nft-services';
+import { SectionChain, sectionChain, serviceProtocolName } from './nft-services';
 import { SetRegistry } from './set-registry';
 
 type Rule = { readonly expr: readonly X.Expr[]; readonly comment: string };
@@ -31,16 +31,11 @@ const hostEndpointLabels = (state: ClusterState, hep: HostEndpointModel): Record
   return Object.assign(out, hep.labels);
 };
 
-/** Global policies that select the host endpoint in `dir`, by tier in evaluation order. */
+/** Global policies that select the host endpoint in `dir` (a namespace selector limits a policy to workloads), by tier in evaluation order. */
 const applicable = (ctx: RuleContext, hep: HostEndpointModel, dir: Direction): TierPolicies[] => {
   const labels = hostEndpointLabels(ctx.state, hep);
-  const byTier = new Map<string, PolicyModel[]>();
-  for (const p of ctx.state.policies.values()) {
-    if (p.kind !== 'GlobalNetworkPolicy' || p[dir] === undefined || p.namespaceSelector !== undefined) continue;
-    if (!matches(ctx.index.cache.get(p.selector as SelectorSource), labels)) continue;
-    byTier.set(p.tier, [...(byTier.get(p.tier) ?? []), p]);
-  }
-  return ctx.tiers.filter((t) => byTier.has(t)).map((tier) => ({ tier, policies: byTier.get(tier)!.sort(comparePolicies) }));
+  return groupByTier(ctx.tiers, ctx.state.policies.values(), (p) =>
+    p.kind === 'GlobalNetworkPolicy' && p[dir] !== undefined && p.namespaceSelector === undefined && matches(ctx.index.cache.get(p.selector as SelectorSource), labels));
 };
 
 const failsafeRules = (ports: readonly FailsafePortModel[], dir: Direction): Rule[] => {
@@ -90,10 +85,8 @@ const dispatchChain = (name: string, hook: 'input' | 'output', heps: readonly Ho
     });
   for (const h of heps.filter((x) => x.interfaceName === '*'))
     rules.push({ expr: [X.goto(N.hostEndpointChain(h.name, dir))], comment: N.comment(`host endpoint ${h.name} (every interface)`) });
-  return { decl: sectionChainDecl(name, { type: 'filter', hook, prio: 10 }), rules: rules.map((r) => sectionRule(name, r.expr, r.comment)) };
+  return sectionChain({ name, base: { hook, prio: 10, policy: 'accept' }, rules });
 };
-
-const asSection = (c: ChainSpec): SectionChain => ({ decl: sectionChainDecl(c.name), rules: c.rules.map((r) => sectionRule(c.name, r.expr, r.comment)) });
 
 export interface HostEndpointSection {
   readonly chains: readonly SectionChain[];
@@ -108,20 +101,20 @@ export const compileHostEndpoints = (index: ClusterIndex, host: string): HostEnd
   const ctx: RuleContext = { state, index, sets, tiers: tierOrder(state), namespace: undefined };
   const workloadIfaces = [...new Set(index.localEndpoints(host).map((ep) => ep.interfaceName))].sort(byString);
   const chains = new Map<string, SectionChain>();
-  const put = (c: SectionChain & { name?: string }, name: string) => chains.set(name, c);
+  const put = (c: SectionChain) => chains.set(c.name, c);
   for (const dir of ['ingress', 'egress'] as const) {
     const base = dir === 'ingress' ? N.HOST_INPUT_CHAIN : N.HOST_OUTPUT_CHAIN;
-    put(dispatchChain(base, dir === 'ingress' ? 'input' : 'output', heps, workloadIfaces, dir), base);
+    put(dispatchChain(base, dir === 'ingress' ? 'input' : 'output', heps, workloadIfaces, dir));
     for (const hep of heps) {
       const h = hostEndpointChain(ctx, hep, dir);
-      put(asSection(h.chain), h.chain.name);
+      put(sectionChain(h.chain));
       for (const p of h.policies) {
         const name = N.hostPolicyChain(p, dir);
-        if (!chains.has(name)) put(asSection(rulesChain(ctx, name, { ref: N.policyRef(p), kind: 'policy' }, p[dir] ?? [], dir)), name);
+        if (!chains.has(name)) put(sectionChain(rulesChain(ctx, name, { ref: N.policyRef(p), kind: 'policy' }, p[dir] ?? [], dir)));
       }
       for (const pro of h.profiles) {
         const name = N.hostProfileChain(pro.name, dir);
-        if (!chains.has(name)) put(asSection(rulesChain(ctx, name, { ref: `profile ${pro.name}`, kind: 'profile' }, pro[dir], dir)), name);
+        if (!chains.has(name)) put(sectionChain(rulesChain(ctx, name, { ref: `profile ${pro.name}`, kind: 'profile' }, pro[dir], dir)));
       }
     }
   }

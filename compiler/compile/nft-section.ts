@@ -13,19 +13,17 @@ import { setElements, setObject } from './nft-objects';
 
 export interface NftSection {
   /** Sorted by name. */
-  readonly chains: ReadonlyArray<SectionChain & { readonly name: string }>;
+  readonly chains: readonly SectionChain[];
   /** Set objects, sorted by name. */
   readonly sets: ReadonlyArray<{ readonly name: string; readonly object: unknown }>;
   /** The service addresses the host announces through BIRD: those its service chains serve (not part of the ruleset). */
   readonly announced: readonly Ip[];
 }
 
-const chainName = (c: SectionChain): string => (c.decl as { chain: { name: string } }).chain.name;
-
 export const compileSection = (index: ClusterIndex, host: string): NftSection => {
   const services = compileServices(index, host);
   const heps = compileHostEndpoints(index, host);
-  const chains = [...services.chains, ...heps.chains].map((c) => ({ ...c, name: chainName(c) })).sort((a, b) => byString(a.name, b.name));
+  const chains = [...services.chains, ...heps.chains].sort((a, b) => byString(a.name, b.name));
   const sets = heps.sets.all().map((s) => ({ name: s.name, object: setObject(s, setElements(index, s)) }));
   return { chains, sets, announced: services.announced };
 };

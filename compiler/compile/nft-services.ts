@@ -12,12 +12,15 @@ import { EndpointModel, ServiceModel, ServicePortModel } from '../model/types';
 import { compareIp, familyOf, Ip } from '../net/ip';
 import { matches, SelectorSource } from '../selector';
 import * as N from './names';
+import { ChainSpec } from './nft-chains';
+import { chainObject, ruleObjects } from './nft-document';
 import * as X from './nft-expr';
 import { portedProtocolName } from '../resources/primitives';
 
 type Family = 4 | 6;
 
 export interface SectionChain {
+  readonly name: string;
   readonly decl: unknown;
   readonly rules: readonly unknown[];
 }
@@ -30,14 +33,24 @@ export interface LocalBackend {
 
 export const serviceProtocolName = (p: number): string => portedProtocolName(p)?.toLowerCase() ?? String(p);
 
-const FAMILY = 'inet';
+/** A chain of the section as the document's objects: declared and ruled as the workload chains are (nft-document.ts). */
+export const sectionChain = (c: ChainSpec): SectionChain => ({ name: c.name, decl: chainObject(c), rules: ruleObjects(c) });
 
-export const sectionChainDecl = (name: string, base?: { type: 'filter' | 'nat'; hook: string; prio: number }): unknown => ({
-  chain: { family: FAMILY, table: N.TABLE, name, ...(base ? { type: base.type, hook: base.hook, prio: base.prio, policy: 'accept' } : {}) },
+type ChainRule = ChainSpec['rules'][number];
+
+/** Section comments can name long service keys: cut to what nft keeps (N.comment), as the workload rules' are. */
+const rule = (expr: readonly X.Expr[], comment: string): ChainRule => ({ expr, comment: N.comment(comment) });
+
+/**
+ * The dispatch chains are nat chains, at dstnat priority: before the filter
+ * chains of the hook, as Kubernetes' service proxies do. chainObject
+ * declares filter chains only, so their declaration is written here.
+ */
+const natChain = (name: string, hook: 'prerouting' | 'output', rules: readonly ChainRule[]): SectionChain => ({
+  name,
+  decl: { chain: { family: 'inet', table: N.TABLE, name, type: 'nat', hook, prio: -100, policy: 'accept' } },
+  rules: ruleObjects({ name, rules }),
 });
-
-export const sectionRule = (chain: string, expr: readonly unknown[], comment: string): unknown =>
-  ({ rule: { family: FAMILY, table: N.TABLE, chain, expr, comment: N.comment(comment) } });
 
 /** The target port a backend listens on for `port`: the number, or its own named port of the same protocol. */
 const targetPortOf = (ep: EndpointModel, port: ServicePortModel): number | undefined =>
@@ -60,7 +73,7 @@ export const localBackends = (index: ClusterIndex, host: string, svc: ServiceMod
 export const announcedAddresses = (index: ClusterIndex, host: string): readonly Ip[] => compileServices(index, host).announced;
 
 /** nft maps a port only after a match that pins the transport protocol; the chain is only reached with it pinned, but nft cannot know. */
-const dnat = (family: Family, protocol: number, b: LocalBackend): unknown[] =>
+const dnat = (family: Family, protocol: number, b: LocalBackend): X.Expr[] =>
   [X.eq(X.meta('l4proto'), protocol), { dnat: { family: family === 4 ? 'ip' : 'ip6', addr: b.address, port: b.targetPort } }];
 
 export interface ServiceSection {
@@ -70,7 +83,7 @@ export interface ServiceSection {
 }
 
 export const compileServices = (index: ClusterIndex, host: string): ServiceSection => {
-  const dispatch: Array<{ expr: unknown[]; comment: string }> = [];
+  const dispatch: ChainRule[] = [];
   const chains: SectionChain[] = [];
   const announced = new Set<Ip>();
   const services = [...index.state.services.values()].sort((a, b) => byString(a.key, b.key));
@@ -86,22 +99,19 @@ export const compileServices = (index: ClusterIndex, host: string): ServiceSecti
         const what = `service ${svc.key} ${proto}/${port.port} IPv${family}`;
         const name = N.serviceChain(svc.key, proto, port.port, family);
         for (const address of addresses)
-          dispatch.push({ expr: [X.eq(X.ipField(family, 'daddr'), address), X.eq(X.payload(proto, 'dport'), port.port), X.goto(name)], comment: `${what} at ${address}` });
+          dispatch.push(rule([X.eq(X.ipField(family, 'daddr'), address), X.eq(X.payload(proto, 'dport'), port.port), X.goto(name)], `${what} at ${address}`));
         if (backends.length === 1) {
-          chains.push({ decl: sectionChainDecl(name), rules: [sectionRule(name, dnat(family, port.protocol, backends[0]!), `${what}: ${backends[0]!.endpoint.key}`)] });
+          chains.push(sectionChain({ name, rules: [rule(dnat(family, port.protocol, backends[0]!), `${what}: ${backends[0]!.endpoint.key}`)] }));
           continue;
         }
         const targets = backends.map((b) => N.backendChain(svc.key, proto, port.port, family, b.endpoint.name));
         const spread = { vmap: { key: { numgen: { mode: 'random', mod: backends.length } }, data: { set: targets.map((t, i) => [i, { goto: { target: t } }]) } } };
-        chains.push({ decl: sectionChainDecl(name), rules: [sectionRule(name, [spread], `${what}: ${backends.length} local backends`)] });
-        backends.forEach((b, i) => chains.push({ decl: sectionChainDecl(targets[i]!), rules: [sectionRule(targets[i]!, dnat(family, port.protocol, b), `${what}: ${b.endpoint.key}`)] }));
+        chains.push(sectionChain({ name, rules: [rule([spread], `${what}: ${backends.length} local backends`)] }));
+        backends.forEach((b, i) => chains.push(sectionChain({ name: targets[i]!, rules: [rule(dnat(family, port.protocol, b), `${what}: ${b.endpoint.key}`)] })));
       }
     }
   }
   if (dispatch.length === 0) return { chains: [], announced: [] };
-  for (const [name, hook] of [[N.SERVICE_PREROUTING_CHAIN, 'prerouting'], [N.SERVICE_OUTPUT_CHAIN, 'output']] as const) {
-    // dstnat priority: before the filter chains of the hook, as Kubernetes' service proxies do.
-    chains.push({ decl: sectionChainDecl(name, { type: 'nat', hook, prio: -100 }), rules: dispatch.map((r) => sectionRule(name, r.expr, r.comment)) });
-  }
+  chains.push(natChain(N.SERVICE_PREROUTING_CHAIN, 'prerouting', dispatch), natChain(N.SERVICE_OUTPUT_CHAIN, 'output', dispatch));
   return { chains, announced: [...announced].sort(compareIp) };
 };

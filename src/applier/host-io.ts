@@ -4,6 +4,7 @@
 // the defaults here spawn processes and use node:fs in the current namespace.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 
 export interface CommandResult {
   readonly status: number | null;
@@ -41,7 +42,11 @@ const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code ===
 
 // Synchronous calls behind the async interface: the files touched are /proc/sys entries, BIRD's config and the
 // applier's own temp files, each read or written in well under a millisecond, where a trip through libuv's
-// thread pool costs several times the work (hundreds of sysctls at scale).
+// thread pool costs several times the work (hundreds of sysctls at scale). The exception is a large write —
+// the nft transaction file, several MB at 100k endpoints — which goes through the thread pool so the agent's
+// event loop keeps serving while it is written.
+const LARGE_WRITE = 64 * 1024;
+
 export const nodeFiles: HostFiles = {
   async read(path) {
     try {
@@ -51,7 +56,7 @@ export const nodeFiles: HostFiles = {
       throw e;
     }
   },
-  write: async (path, text) => writeFileSync(path, text),
+  write: async (path, text) => (text.length < LARGE_WRITE ? writeFileSync(path, text) : writeFile(path, text)),
   rename: async (from, to) => renameSync(from, to),
   remove: async (path) => rmSync(path, { force: true }),
   exists: async (path) => existsSync(path),

@@ -2,8 +2,7 @@
 // `trace` (one packet's verdict, hop by hop, with the rule that decided; to a
 // service, for every backend it can reach) and
 // `reachability` (the allow matrix between all endpoints). Both engines are
-// offered: `reference` evaluates the policy semantics directly, `compiled`
-// runs the emitted nftables through the interpreter; they must agree.
+// offered (engine.ts).
 import * as E from 'fp-ts/Either';
 import { Option, type Command } from 'commander';
 import { compileHost, snapshotHash } from '../../compiler/compile/host';
@@ -11,12 +10,10 @@ import { decodeNftDocument } from '../../compiler/nft/schema';
 import { renderNftText } from '../../compiler/nft/render-text';
 import { ClusterState } from '../../compiler/fold/state';
 import { familyOf } from '../../compiler/net/ip';
-import { evaluate, MATRIX_SOURCE_PORT } from '../../compiler/policy/reference';
-import { explainVerdict } from '../../compiler/policy/explain';
+import { MATRIX_SOURCE_PORT } from '../../compiler/policy/reference';
 import { Packet } from '../../compiler/policy/verdict';
-import { explainCompiled } from './compiled-explain';
-import { describeAddress, type Engine, engineOption, isPorted, packetFor, parsePort, parseProtocol, resolveAddress } from './incident-points';
-import { CompiledEngine } from '../../compiler/trace/compiled-engine';
+import { type Engine, engineOption, verdictsOf } from './engine';
+import { describeAddress, isPorted, packetFor, parsePort, parseProtocol, resolveAddress } from './incident-points';
 import { CliError, ExitCode, usageError } from './cli-error';
 import type { CliContext } from './context';
 import { renderTable } from './format-output';
@@ -94,20 +91,10 @@ function registerTrace(program: Command, ctx: CliContext): void {
         ...(icmp ? { icmpType: Number(opts.icmpType ?? (protocol === 1 ? 8 : 128)), icmpCode: Number(opts.icmpCode ?? 0) } : {}),
       };
       const head = `${describeAddress(state, src)} → ${describeAddress(state, dst)} ${opts.protocol!.toUpperCase()}${packet.dstPort ? ` port ${packet.dstPort}` : ''}${state.offset > 0 ? ` after event ${state.offset - 1}` : " (empty log)"}`;
-      let allowed: boolean;
-      if (opts.engine === 'reference') {
-        const v = evaluate(state, packet);
-        allowed = v.allowed;
-        if (opts.output === 'json') ctx.out(`${JSON.stringify({ engine: 'reference', packet, ...v }, null, 2)}\n`);
-        else ctx.out([head, ...explainVerdict(v).map((l) => `  ${l}`), v.allowed ? 'ALLOWED' : 'DENIED', ''].join('\n'));
-      } else {
-        const v = new CompiledEngine(state).verdict(packet);
-        if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
-        allowed = v.right.allowed;
-        if (opts.output === 'json') ctx.out(`${JSON.stringify({ engine: 'compiled', packet, ...v.right }, null, 2)}\n`);
-        else ctx.out([head, ...explainCompiled(v.right, true).map((l) => `  ${l}`), allowed ? 'ALLOWED' : 'DENIED', ''].join('\n'));
-      }
-      if (!allowed) ctx.setExitCode(ExitCode.Failed);
+      const v = verdictsOf(state, opts.engine)(packet);
+      if (opts.output === 'json') ctx.out(`${JSON.stringify({ engine: opts.engine, packet, ...v.verdict }, null, 2)}\n`);
+      else ctx.out([head, ...v.explain('trace').map((l) => `  ${l}`), v.allowed ? 'ALLOWED' : 'DENIED', ''].join('\n'));
+      if (!v.allowed) ctx.setExitCode(ExitCode.Failed);
     });
 }
 
@@ -146,7 +133,7 @@ function registerReachability(program: Command, ctx: CliContext): void {
 /** The matrix by either engine: an endpoint to itself is always allowed; endpoints sharing no family cannot talk. */
 export const reachability = (state: ClusterState, protocol: number, port: number | undefined, engine: Engine): Record<string, Record<string, boolean>> => {
   const eps = [...state.endpoints.values()].filter((e) => e.ips.length > 0).sort((a, b) => (a.key < b.key ? -1 : 1));
-  const compiled = engine === 'compiled' ? new CompiledEngine(state) : undefined;
+  const verdict = verdictsOf(state, engine);
   const out: Record<string, Record<string, boolean>> = {};
   for (const a of eps) {
     const row: Record<string, boolean> = {};
@@ -155,12 +142,7 @@ export const reachability = (state: ClusterState, protocol: number, port: number
       const src = a.ips.find((ip) => b.ips.some((x) => familyOf(x) === familyOf(ip)));
       const dst = src && b.ips.find((x) => familyOf(x) === familyOf(src));
       if (!src || !dst) { row[b.key] = false; continue; }
-      const packet = packetFor(src, dst, protocol, port ?? 80);
-      if (compiled) {
-        const v = compiled.verdict(packet);
-        if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
-        row[b.key] = v.right.allowed;
-      } else row[b.key] = evaluate(state, packet).allowed;
+      row[b.key] = verdict(packetFor(src, dst, protocol, port ?? 80)).allowed;
     }
     out[a.key] = row;
   }
@@ -174,19 +156,14 @@ export const reachability = (state: ClusterState, protocol: number, port: number
 export const serviceReachability = (state: ClusterState, key: string, protocol: number, port: number | undefined, engine: Engine): Record<string, Record<string, boolean>> => {
   const svc = state.services.get(key);
   if (svc === undefined) throw new CliError(ExitCode.Failed, `--service: no anycast service ${JSON.stringify(key)} (namespace/name) at ${state.offset} events`);
-  const compiled = engine === 'compiled' ? new CompiledEngine(state) : undefined;
+  const verdict = verdictsOf(state, engine);
   const out: Record<string, Record<string, boolean>> = {};
   for (const ep of [...state.endpoints.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
     const src = ep.ips.find((ip) => svc.addresses.some((a) => familyOf(a) === familyOf(ip)));
     if (src === undefined) continue;
     const dst = svc.addresses.find((a) => familyOf(a) === familyOf(src))!;
-    const packet = packetFor(src, dst, protocol, port ?? 80);
     const row: Record<string, boolean> = {};
-    if (compiled) {
-      const v = compiled.verdict(packet);
-      if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
-      for (const o of v.right.service?.outcomes ?? []) row[o.backend] = o.verdict.allowed;
-    } else for (const o of evaluate(state, packet).service?.outcomes ?? []) row[o.backend] = o.verdict.allowed;
+    for (const o of verdict(packetFor(src, dst, protocol, port ?? 80)).backends) row[o.backend] = o.allowed;
     out[ep.key] = row;
   }
   return out;

@@ -22,8 +22,9 @@ import type { Packet } from '../../compiler/policy/verdict';
 import type { EventLog } from '../log/event-log';
 import { CliError, ExitCode, usageError } from './cli-error';
 import type { CliContext } from './context';
+import { type Engine, engineOption } from './engine';
 import {
-  atPoint, describeAddress, type Engine, engineOption, isPorted, judge, type Judged, packetFor, parsePort, parseProtocol, POINT_HELP, pointText,
+  atPoint, describeAddress, isPorted, judge, type Judged, packetFor, parsePort, parseProtocol, POINT_HELP, pointText,
   resolveAddress, resolvePoint, StateLoader, verdictWord,
 } from './incident-points';
 import { displayKindId } from './resource-names';

@@ -4,27 +4,18 @@
 // decided, by either engine. A point is an end offset: the state after
 // events 0..end-1 (0 is the empty cluster).
 import * as E from 'fp-ts/Either';
-import { Option } from 'commander';
 import type { ClusterState } from '../../compiler/fold/state';
 import { cidrAddress, familyOf, type Ip, parseIp } from '../../compiler/net/ip';
-import { explainVerdict } from '../../compiler/policy/explain';
-import { evaluate, MATRIX_SOURCE_PORT } from '../../compiler/policy/reference';
+import { MATRIX_SOURCE_PORT } from '../../compiler/policy/reference';
 import type { Packet } from '../../compiler/policy/verdict';
 import { Protocol, protocolNumber } from '../../compiler/resources/primitives';
-import { explainCompiled } from './compiled-explain';
-import { CompiledEngine } from '../../compiler/trace/compiled-engine';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store';
 import { replayTo } from '../checkpoint/replay';
 import { openCheckpointStore } from '../checkpoint/store-for-log';
 import type { EventLog } from '../log/event-log';
 import { CliError, ExitCode, usageError } from './cli-error';
+import { type Engine, verdictsOf } from './engine';
 import { resolveAt } from './load-state';
-
-export type Engine = 'compiled' | 'reference';
-export const engineOption = (
-  byDefault: Engine = 'compiled',
-  help = 'who decides: the emitted nftables (compiled) or the policy semantics (reference)',
-): Option => new Option('--engine <engine>', help).choices(['compiled', 'reference']).default(byDefault);
 
 export const POINT_HELP = 'OFFSET (after that event), an RFC 3339 time (after the last event at or before it), "start" (the empty log) or "head"';
 
@@ -131,13 +122,8 @@ export interface Judged {
 
 /** The packet's verdict in `state` and the rules that decided it. */
 export const judge = (state: ClusterState, packet: Packet, engine: Engine): Judged => {
-  if (engine === 'reference') {
-    const v = evaluate(state, packet);
-    return { allowed: v.allowed, because: explainVerdict(v).slice(1) };
-  }
-  const v = new CompiledEngine(state).verdict(packet);
-  if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
-  return { allowed: v.right.allowed, because: explainCompiled(v.right) };
+  const v = verdictsOf(state, engine)(packet);
+  return { allowed: v.allowed, because: v.explain('brief') };
 };
 
 export const verdictWord = (allowed: boolean): string => (allowed ? 'ALLOWED' : 'DENIED');

@@ -17,12 +17,11 @@ import { type ProbePort, probePorts } from '../../compiler/diff/probe-ports';
 import { reachabilityChanges, type VerdictFor } from '../../compiler/diff/reachability-changes';
 import { renderDatapathDiff } from '../../compiler/diff/render-diff';
 import type { ClusterState } from '../../compiler/fold/state';
-import { evaluate } from '../../compiler/policy/reference';
-import { CompiledEngine } from '../../compiler/trace/compiled-engine';
 import { planApply, readInputResources } from './apply-command';
 import { CliError, ExitCode } from './cli-error';
 import type { CliContext } from './context';
-import { type Engine, engineOption, pointText } from './incident-points';
+import { type Engine, engineOption, verdictsOf } from './engine';
+import { pointText } from './incident-points';
 import { resourceRef } from './resource-names';
 import { inWriteOrder, newDraft, simulateEvents } from './write-events';
 
@@ -37,13 +36,8 @@ const PROTOCOL_NAMES: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP',
 export const probeText = (p: ProbePort): string => `${PROTOCOL_NAMES[p.protocol] ?? `protocol ${p.protocol}`}${p.port === undefined ? '' : ` ${p.port}`}`;
 
 const verdictFor = (engine: Engine): VerdictFor => (state) => {
-  if (engine === 'reference') return (packet) => evaluate(state, packet).allowed;
-  const compiled = new CompiledEngine(state);
-  return (packet) => {
-    const v = compiled.verdict(packet);
-    if (E.isLeft(v)) throw new CliError(ExitCode.Internal, v.left);
-    return v.right.allowed;
-  };
+  const verdict = verdictsOf(state, engine);
+  return (packet) => verdict(packet).allowed;
 };
 
 const hostDiffs = (before: ClusterState, after: ClusterState, only: string | undefined): DatapathDiff[] => {

@@ -25,7 +25,7 @@ import { timeArgument } from './log-time';
 import { type RetryPolicy, retrying } from './retry';
 import { ensureSchema } from './sqlite-schema';
 import {
-  type RawRow, type Row, type Statements, fromRaw, insertBatch, pageQuery, prepareStatements, toEvent,
+  type RawRow, type Statements, insertBatch, pageQuery, prepareStatements, toEvent,
 } from './sqlite-statements';
 import { validateDrafts } from './validate-drafts';
 
@@ -94,7 +94,7 @@ export class SqliteLog implements EventLog {
   }
 
   async *read(from: number, to?: number): AsyncIterable<LoggedEvent> {
-    for (const rows of this.rawPages(from, to)) for (const row of rows) yield fromRaw(row);
+    for (const rows of this.rawPages(from, to)) for (const row of rows) yield toEvent(row);
   }
 
   /**
@@ -105,7 +105,7 @@ export class SqliteLog implements EventLog {
    * rather than being reopened, and their paths copied again, page by page.
    */
   *readPagesSync(from: number, to?: number): Iterable<readonly LoggedEvent[]> {
-    for (const rows of this.rawPages(from, to)) yield rows.map(fromRaw);
+    for (const rows of this.rawPages(from, to)) yield rows.map(toEvent);
   }
 
   private *rawPages(from: number, to: number | undefined): Iterable<readonly RawRow[]> {
@@ -132,7 +132,7 @@ export class SqliteLog implements EventLog {
       const page = this.guard(() => this.stmt.page.all(next, Number.MAX_SAFE_INTEGER, this.pageSize) as RawRow[]);
       for (const row of page) {
         if (signal.aborted) return;
-        yield fromRaw(row);
+        yield toEvent(row);
         next = row[0] + 1;
       }
       if (page.length < this.pageSize) await this.waitForAppend(next, signal);
@@ -166,17 +166,17 @@ export class SqliteLog implements EventLog {
     this.ensureOpen();
     const [lo, hi] = this.offsetRange(since, until);
     const { sql, params } = pageQuery({ since, until, kind: q.kind, key: q.key });
-    const stmt = this.guard(() => this.db.prepare(sql));
+    const stmt = this.guard(() => this.db.prepare(sql).raw(true));
     let next = lo;
     let remaining = limit;
     while (remaining > 0 && next < hi) {
       this.ensureOpen();
       const size = Math.min(this.pageSize, remaining);
-      const page = this.guard(() => stmt.all(...params, next, hi, size) as Row[]);
+      const page = this.guard(() => stmt.all(...params, next, hi, size) as RawRow[]);
       for (const row of page) yield toEvent(row);
       if (page.length < size) return;
       remaining -= page.length;
-      next = page[page.length - 1]!.offset + 1;
+      next = page[page.length - 1]![0] + 1;
     }
   }
 

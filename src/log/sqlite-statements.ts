@@ -8,17 +8,8 @@ import { LogError } from './event-log';
 
 export const COLUMNS = `"offset", id, time, actor, schema_version, type, kind, "key", body`;
 
-export interface Row {
-  offset: number;
-  id: string;
-  time: string;
-  actor: string;
-  schema_version: number;
-  type: string;
-  kind: string;
-  key: string;
-  body: string;
-}
+/** What reads select, as a RawRow: the type, kind and key columns are left out, for they are indexes and the body holds them too. */
+export const READ_COLUMNS = `"offset", id, time, actor, schema_version, body`;
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
@@ -31,7 +22,7 @@ export function prepareStatements(db: Database.Database) {
     maxTime: db.prepare(`SELECT max(time) FROM events`).pluck(),
     // Raw mode (rows as arrays, RawRow): replay reads every row, and an object per row costs twice the time.
     page: db
-      .prepare(`SELECT "offset", id, time, actor, schema_version, body FROM events WHERE "offset" >= ? AND "offset" < ? ORDER BY "offset" LIMIT ?`)
+      .prepare(`SELECT ${READ_COLUMNS} FROM events WHERE "offset" >= ? AND "offset" < ? ORDER BY "offset" LIMIT ?`)
       .raw(true),
     // INDEXED BY: without statistics the planner may walk the whole table.
     lastInOrderAt: db
@@ -59,7 +50,7 @@ export interface Filters {
   readonly key: string | undefined;
 }
 
-/** A page query: filter params, then (from, to, limit). */
+/** A page query, of RawRows (run it in raw mode): filter params, then (from, to, limit). */
 export function pageQuery(f: Filters): { sql: string; params: string[] } {
   const where: string[] = [];
   const params: string[] = [];
@@ -74,7 +65,7 @@ export function pageQuery(f: Filters): { sql: string; params: string[] } {
   add('"key" = ?', f.key);
   const source = f.kind !== undefined && f.key !== undefined ? 'INDEXED BY events_kind_key' : 'NOT INDEXED';
   where.push('"offset" >= ? AND "offset" < ?');
-  const sql = `SELECT ${COLUMNS} FROM events ${source} WHERE ${where.join(' AND ')} ORDER BY "offset" LIMIT ?`;
+  const sql = `SELECT ${READ_COLUMNS} FROM events ${source} WHERE ${where.join(' AND ')} ORDER BY "offset" LIMIT ?`;
   return { sql, params };
 }
 
@@ -109,26 +100,14 @@ export function insertBatch(stmt: Statements, drafts: readonly EventDraft[]): nu
   return first;
 }
 
-export function toEvent(row: Row): LoggedEvent {
-  const body = JSON.parse(row.body) as Record<string, unknown>;
-  return {
-    offset: row.offset,
-    id: row.id,
-    time: row.time,
-    actor: row.actor,
-    schemaVersion: row.schema_version,
-    ...body,
-  } as LoggedEvent;
-}
-
-/** A row of the raw `page` statement. The type, kind and key columns are left out: they are indexes, and the body holds them too. */
+/** A row of READ_COLUMNS in raw mode (an array: replay reads every row, and an object per row costs twice the time). */
 export type RawRow = [offset: number, id: string, time: string, actor: string, schemaVersion: number, body: string];
 
-/** toEvent for a raw row: the same event, field for field. */
-export function fromRaw(r: RawRow): LoggedEvent {
+/** The event a row holds: its columns, then its body's fields in the body's order (`{ offset, …, schemaVersion, ...body }`). */
+export function toEvent(r: RawRow): LoggedEvent {
   const body = JSON.parse(r[5]) as Record<string, unknown>;
   // The bodies insertBatch writes, built as literals: spreading costs a replay more than building.
-  // Any other body (a field more, less or out of order) is spread, as toEvent does.
+  // Any other body (a field more, less or out of order) is spread.
   switch (bodyShape(body)) {
     case 'with resource':
       return { offset: r[0], id: r[1], time: r[2], actor: r[3], schemaVersion: r[4], type: body.type, kind: body.kind, key: body.key, resource: body.resource } as LoggedEvent;
