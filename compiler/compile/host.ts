@@ -19,9 +19,21 @@ export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { endpointToHostAction: '
 
 export type CompileError = { readonly _tag: 'UnknownHost'; readonly host: string; readonly known: readonly string[] };
 
-export const compileHost = (state: ClusterState, host: string, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): E.Either<CompileError, HostSnapshot> => {
+/**
+ * `kept`: a cluster index the caller keeps (an agent's, say), used when it
+ * is at `state`; otherwise a throw-away one is built, which at 100,000
+ * endpoints is most of the compile (one pass over every endpoint to build it,
+ * another for the cluster-wide selectors). Memberships this compile
+ * evaluates stay in a kept index until its owner forgets them.
+ */
+export const compileHost = (
+  state: ClusterState,
+  host: string,
+  options: CompileOptions = DEFAULT_COMPILE_OPTIONS,
+  kept?: ClusterIndex,
+): E.Either<CompileError, HostSnapshot> => {
   if (!state.hosts.has(host)) return E.left({ _tag: 'UnknownHost', host, known: [...state.hosts.keys()].sort() });
-  const index = new ClusterIndex(state);
+  const index = kept?.state === state ? kept : new ClusterIndex(state);
   // Compiled once: its chains and sets go into the ruleset, the addresses it announces into BIRD's config.
   const section = compileSection(index, host);
   return E.right({

@@ -9,6 +9,7 @@
 import * as E from 'fp-ts/Either';
 import { type CompileOptions, DEFAULT_COMPILE_OPTIONS, compileHost, snapshotHash } from '../../compiler/compile/host';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
+import { ClusterIndex } from '../../compiler/incremental/cluster-index';
 import type { EventLog } from '../log/event-log';
 import { foldLogRange } from '../log/fold-range';
 import type { HostStatus } from './status-store';
@@ -52,6 +53,7 @@ export async function hostConvergence(
     states.set(state.offset, state);
   }
   const hosts = [...state.hosts.keys()].sort();
+  const indexes = new Map<ClusterState, ClusterIndex>();
   const rows = hosts.map((host): HostRow => {
     const r = byHost.get(host);
     if (r === undefined) return { host, state: 'unknown' };
@@ -67,7 +69,10 @@ export async function hostConvergence(
     if (!r.live) return { ...base, state: 'stale' };
     const at = states.get(r.appliedOffset);
     if (at === undefined) return { ...base, state: 'diverged', reason: `reported offset ${r.appliedOffset} is past the head ${head}` };
-    const snap = compileHost(at, host, options);
+    // Hosts that applied the same offset share one cluster index: building it is most of a compile at scale.
+    const index = indexes.get(at) ?? new ClusterIndex(at);
+    indexes.set(at, index);
+    const snap = compileHost(at, host, options, index);
     if (E.isLeft(snap)) return { ...base, state: 'diverged', reason: `the host does not exist at offset ${r.appliedOffset}` };
     const expectedHash = snapshotHash(snap.right);
     return { ...base, expectedHash, state: expectedHash === r.snapshotHash ? 'converged' : 'diverged' };
