@@ -68,8 +68,8 @@ const oneElementAdded = (e: string): SnapshotDelta => ({
   chains: { added: new Set(), removed: new Set(), rewritten: new Set() },
   sets: { added: new Set(), removed: new Set(), elements: new Map([[SET, { add: new Map([[elementKey(e), e]]), del: new Map() }]]) },
   maps: new Map(),
-  routes: false,
-  sysctls: false,
+  routes: new Map(),
+  sysctls: new Map(),
   bird: false,
 });
 

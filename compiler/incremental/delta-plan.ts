@@ -6,14 +6,17 @@
 // set adds and elements, map elements, rules) — the property test holds it
 // to that — but touches only the objects the delta names: a selector gaining
 // a member in a set of 100,000 is one element, never a pass over the set.
-// Routes, sysctls and BIRD are small and planned as compiler/plan does.
+// Routes and sysctls are planned as compiler/plan does, from the ones the
+// delta names; BIRD's config from the two texts.
 import { byString } from '../model/sort';
 import { planBird } from '../plan/bird-plan';
 import { planRoutes } from '../plan/routes-plan';
 import { planSysctls } from '../plan/sysctls-plan';
 import { Plan } from '../plan/types';
 import type { HostSnapshot } from '../compile/snapshot';
+import { NftDocumentValue, partsOf } from '../compile/nft-parts';
 import { jsonEqual } from './json-equal';
+import { indexBy } from './sorted-table';
 import { ElementDelta, elementKey, SnapshotDelta } from './snapshot-delta';
 
 type Obj = Record<string, any>;
@@ -23,28 +26,52 @@ interface DocumentView {
   readonly sets: ReadonlyMap<string, Obj>;
 }
 
-/**
- * The chains (with their rules) and sets of an emitted document that the
- * delta names, by name: one pass, elements untouched — and none when it names
- * none (an endpoint like others: elements only), so such a plan costs the
- * delta, not the document.
- */
-const view = (doc: { readonly nftables: readonly unknown[] }, chainNames: ReadonlySet<string>, setNames: ReadonlySet<string>): DocumentView => {
-  const chains = new Map<string, { decl: Obj; rules: Obj[] }>();
-  const sets = new Map<string, Obj>();
-  if (chainNames.size + setNames.size === 0) return { chains, sets };
-  for (const o of doc.nftables as Obj[]) {
+/** The chains (with their rules) and sets among `objects` (a flat document, or part of one) that are named. */
+const scan = (objects: readonly unknown[], chainNames: ReadonlySet<string>, setNames: ReadonlySet<string>, into: DocumentView): void => {
+  const chains = into.chains as Map<string, { decl: Obj; rules: Obj[] }>;
+  for (const o of objects as Obj[]) {
     if (o.rule !== undefined) {
       if (chainNames.has(o.rule.chain)) chains.get(o.rule.chain)?.rules.push(o.rule);
     } else if (o.chain !== undefined) {
       if (chainNames.has(o.chain.name)) chains.set(o.chain.name, { decl: o.chain, rules: [] });
-    } else if (o.set !== undefined && setNames.has(o.set.name)) sets.set(o.set.name, o.set);
+    } else if (o.set !== undefined && setNames.has(o.set.name)) (into.sets as Map<string, Obj>).set(o.set.name, o.set);
   }
-  return { chains, sets };
+};
+
+
+/**
+ * The chains (with their rules) and sets of an emitted document that the
+ * delta names, by name, elements untouched. A document in parts (the
+ * incremental compiler's) is searched by name, a flat one in one pass; and
+ * none is read when the delta names nothing (an endpoint like others:
+ * elements only), so such a plan costs the delta, not the document.
+ */
+const view = (doc: NftDocumentValue, chainNames: ReadonlySet<string>, setNames: ReadonlySet<string>): DocumentView => {
+  const out: DocumentView = { chains: new Map(), sets: new Map() };
+  if (chainNames.size + setNames.size === 0) return out;
+  const parts = partsOf(doc);
+  if (parts === undefined) {
+    scan(doc.nftables, chainNames, setNames, out);
+    return out;
+  }
+  const chains = out.chains as Map<string, { decl: Obj; rules: Obj[] }>;
+  for (const n of chainNames) {
+    const i = indexBy(parts.chains, n, (c) => (c.decl as Obj).chain.name);
+    if (i >= 0) chains.set(n, { decl: (parts.chains[i]!.decl as Obj).chain, rules: (parts.chains[i]!.rules as Obj[]).map((r) => r.rule) });
+  }
+  for (const n of setNames) {
+    const i = indexBy(parts.sets, n, (o) => (o as Obj).set.name);
+    if (i >= 0) (out.sets as Map<string, Obj>).set(n, (parts.sets[i] as Obj).set);
+  }
+  // The section's own chains and sets (it shares none with the rest) are few: read in one pass.
+  scan(parts.section, chainNames, setNames, out);
+  return out;
 };
 
 /** What decides whether a chain is rewritten, as compiler/plan compares them. */
 const ruleBody = (r: Obj) => ({ expr: r.expr, comment: r.comment });
+
+const present = <T>(xs: ReadonlyArray<T | undefined>): T[] => xs.filter((x): x is T => x !== undefined);
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(byString);
 
@@ -124,8 +151,9 @@ export const planFromDelta = (prev: HostSnapshot, next: HostSnapshot, delta: Sna
 
   return {
     nft: out,
-    routes: planRoutes(prev.routes, next.routes),
-    sysctls: planSysctls(prev.sysctls, next.sysctls),
+    // Routes and sysctls are planned per destination and per key, so the ones the delta names are the whole plan.
+    routes: planRoutes(present([...delta.routes.values()].map((m) => m.before)), present([...delta.routes.values()].map((m) => m.after))),
+    sysctls: planSysctls(present([...delta.sysctls.values()].map((m) => m.before)), present([...delta.sysctls.values()].map((m) => m.after))),
     ...planBird(prev.bird, next.bird),
   };
 };

@@ -19,7 +19,7 @@ import { HostSets } from './host-sets';
 import { jsonEqual } from './json-equal';
 import { addTo, removeFrom } from './multimap';
 import { DeltaAccumulator } from './snapshot-delta';
-import { SortedNames } from './sorted-names';
+import { SortedTable } from './sorted-table';
 
 export type Owner =
   | { readonly kind: 'policy'; readonly id: string; readonly dir: Direction }
@@ -52,12 +52,8 @@ const emit = (spec: ChainSpec): Emitted => ({ spec, decl: chainObject(spec), rul
 export class HostChains {
   private readonly local = new Map<string, LocalEndpoint>();
   private readonly shared = new Map<string, Shared>();
-  private readonly emitted = new Map<string, Emitted>();
-  readonly names = new SortedNames();
-  /** Chains rewritten since the last takeRewrites(), with how many rules each had before. */
-  private readonly rewrittenFrom = new Map<string, number>();
-  /** The emitted chains in name order, rebuilt lazily after chains come or go. */
-  private inOrder: Emitted[] | undefined;
+  /** The emitted chains, by name and in name order. */
+  private readonly emitted = new SortedTable<Emitted>();
   /** The verdict maps' view of the local endpoints. */
   readonly maps = new HostMaps();
   private readonly byNamespace = new Map<string, Set<string>>();
@@ -73,17 +69,9 @@ export class HostChains {
     return this.emitted.get(name)!;
   }
 
-  /** Chains rewritten since the last call, with their former rule counts. */
-  takeRewrites(): Map<string, number> {
-    const out = new Map(this.rewrittenFrom);
-    this.rewrittenFrom.clear();
-    return out;
-  }
-
-  /** Every chain in document order. */
+  /** Every chain in document order; never changed once returned (snapshots keep it). */
   ordered(): readonly Emitted[] {
-    this.inOrder ??= this.names.list.map((n) => this.emitted.get(n)!);
-    return this.inOrder;
+    return this.emitted.values();
   }
 
   localEndpoint(key: string): LocalEndpoint | undefined {
@@ -216,22 +204,15 @@ export class HostChains {
     const before = this.emitted.get(name);
     if (before === undefined) {
       this.emitted.set(name, emit(spec));
-      this.names.add(name);
-      this.inOrder = undefined;
       delta.addChain(name);
     } else if (!jsonEqual(before.spec.rules, spec.rules) || !jsonEqual(before.spec.base, spec.base)) {
-      const e = emit(spec);
-      this.emitted.set(name, e);
-      if (this.inOrder !== undefined) this.inOrder[this.names.indexOf(name)] = e;
-      if (!this.rewrittenFrom.has(name)) this.rewrittenFrom.set(name, before.rules.length);
+      this.emitted.set(name, emit(spec));
       delta.rewriteChain(name);
     }
   }
 
   private drop(name: string, delta: DeltaAccumulator): void {
     if (!this.emitted.delete(name)) return;
-    this.names.remove(name);
-    this.inOrder = undefined;
     delta.removeChain(name);
   }
 

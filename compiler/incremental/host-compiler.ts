@@ -5,7 +5,10 @@
 // namespace they depend on changed), rewrites the policy and profile chains
 // whose rules can have changed, patches the sets whose members moved,
 // recomputes the services / host-endpoint section (on every event for a host
-// that has one), and routes, sysctls and BIRD only when what they read changed. The snapshot equals
+// that has one), and routes, sysctls and BIRD only when what they read
+// changed. The document is handed on in parts (compile/nft-parts.ts), each a
+// list its table never changes once handed out, so a snapshot costs what
+// changed, not a copy of the host's ruleset. The snapshot equals
 // compileHost(state, host) byte for byte after every update (the property
 // test holds it to that); the delta says what differs from the last one.
 import * as E from 'fp-ts/Either';
@@ -16,8 +19,9 @@ import { EndpointModel, PolicyModel } from '../model/types';
 import { policyApplies } from '../compile/applicable';
 import { compileBird } from '../compile/bird';
 import { CompileError, CompileOptions } from '../compile/host';
-import { MAP_NAMES, MapName, mapObject, tableObject } from '../compile/nft-document';
-import { HostSnapshot } from '../compile/snapshot';
+import { MAP_NAMES, MapName, mapObject } from '../compile/nft-document';
+import { documentOf, NftDocumentValue, NftParts } from '../compile/nft-parts';
+import { HostSnapshot, SysctlModel } from '../compile/snapshot';
 import { compileSection, isEmptySection, NftSection, sectionObjects } from '../compile/nft-section';
 import { hasServices } from '../compile/sysctls';
 import type { ClusterIndex } from './cluster-index';
@@ -42,6 +46,10 @@ const sameApplication = (a: PolicyModel, b: PolicyModel): boolean =>
   a.name === b.name && a.namespace === b.namespace && a.kind === b.kind &&
   (a.ingress === undefined) === (b.ingress === undefined) && (a.egress === undefined) === (b.egress === undefined);
 
+/** Whether two versions of an endpoint ask for the same routes (addresses and interface). */
+const sameRoutes = (a: EndpointModel | undefined, b: EndpointModel | undefined): boolean =>
+  a !== undefined && b !== undefined && a.interfaceName === b.interfaceName && a.ips.length === b.ips.length && a.ips.every((ip, i) => ip === b.ips[i]);
+
 /** The parts of the state BIRD's configuration is compiled from. */
 const birdInputs = (s: ClusterState): readonly unknown[] => [s.hosts, s.pools, s.bgpPeers, s.bgpConfig, s.blocks, s.blockAffinities, s.services];
 
@@ -54,7 +62,9 @@ export class HostCompiler {
   private bird: string;
   private maps: Record<MapName, unknown>;
   private mapsVersion: number;
-  private nftables: { nftables: readonly unknown[] };
+  /** The document in parts (compiler/compile/nft-parts.ts), and the snapshot's view of them. */
+  private parts: NftParts;
+  private nftables: NftDocumentValue;
   private state: ClusterState;
   /** Services (with the addresses this host announces through BIRD) and host endpoints: recomputed whole, and only for hosts that have some or when they change. */
   private section: NftSection;
@@ -75,12 +85,15 @@ export class HostCompiler {
     }
     this.sets.flush();
     this.routes.setBlocks(ownedBlocks(state, host));
+    this.routes.takeMoved();
+    this.sysctls.takeMoved();
     this.section = compileSection(index, host);
     this.bird = compileBird(state, host, this.section.announced);
     this.maps = this.mapObjects();
     this.mapsVersion = this.chains.maps.version;
-    this.chains.takeRewrites();
-    this.nftables = this.document();
+    this.parts = { chains: [], sets: [], maps: [], section: [] };
+    this.parts = this.assemble(true);
+    this.nftables = documentOf(this.parts);
   }
 
   snapshot(): E.Either<CompileError, HostSnapshot> {
@@ -95,10 +108,11 @@ export class HostCompiler {
     const delta = new DeltaAccumulator();
     this.sets.membersMoved(d.memberships.values(), delta);
     const dirty = this.dirtyEndpoints(prev, next, d);
-    const routesBefore = this.routes.routes();
-    const sysctlsBefore = this.sysctls.sysctls();
+    /** The sysctls before they were counted again, if they were. */
+    let recounted: readonly SysctlModel[] | undefined;
     if (prev.services !== next.services && ([4, 6] as const).some((f) => hasServices(prev, f) !== hasServices(next, f))) {
       // Every endpoint's share of the host-wide settings may have changed: count them again.
+      recounted = this.sysctls.sysctls();
       this.sysctls = new HostSysctls(this.host);
       for (const ep of this.local.values()) this.sysctls.setEndpoint(next, undefined, ep);
     }
@@ -108,7 +122,8 @@ export class HostCompiler {
       const was = this.local.get(key);
       if (was !== mine) {
         this.local = mine === undefined ? this.local.delete(key) : this.local.set(key, mine);
-        this.routes.setEndpoint(was, mine);
+        // A label edit moves no route: leaving them be keeps the routes list the same array.
+        if (!sameRoutes(was, mine)) this.routes.setEndpoint(was, mine);
         this.sysctls.setEndpoint(next, was, mine);
       }
       this.chains.setEndpoint(next, key, mine, delta);
@@ -124,8 +139,14 @@ export class HostCompiler {
       this.section = section;
     }
     if (prev.blockAffinities.get(this.host) !== next.blockAffinities.get(this.host)) this.routes.setBlocks(ownedBlocks(next, this.host));
-    if (this.routes.routes() !== routesBefore && !jsonEqual(this.routes.routes(), routesBefore)) delta.changed({ routes: true });
-    if (this.sysctls.sysctls() !== sysctlsBefore && !jsonEqual(this.sysctls.sysctls(), sysctlsBefore)) delta.changed({ sysctls: true });
+    for (const [dst, m] of this.routes.takeMoved()) delta.moveRoute(dst, m.before, m.after);
+    const sysctlsMoved = this.sysctls.takeMoved();
+    if (recounted === undefined) for (const [key, m] of sysctlsMoved) delta.moveSysctl(key, m.before, m.after);
+    else {
+      const before = new Map(recounted.map((x) => [x.key, x]));
+      const after = new Map(this.sysctls.sysctls().map((x) => [x.key, x]));
+      for (const key of new Set([...before.keys(), ...after.keys()])) delta.moveSysctl(key, before.get(key), after.get(key));
+    }
     if (anycastMoved || birdInputs(prev).some((x, i) => x !== birdInputs(next)[i])) {
       const bird = compileBird(next, this.host, this.section.announced);
       if (bird !== this.bird) delta.changed({ bird: true });
@@ -137,11 +158,12 @@ export class HostCompiler {
       this.maps = this.mapObjects();
       this.mapsVersion = this.chains.maps.version;
     }
-    const rewrites = this.chains.takeRewrites();
-    const structural = reordered || result.chains.added.size + result.chains.removed.size + result.sets.added.size + result.sets.removed.size +
-      result.maps.size > 0;
-    if (structural || sectionMoved) this.nftables = this.document();
-    else if (result.sets.elements.size + rewrites.size > 0) this.nftables = this.patched(result.sets.elements.keys(), rewrites);
+    const nft = result.chains.added.size + result.chains.removed.size + result.chains.rewritten.size + result.sets.added.size +
+      result.sets.removed.size + result.sets.elements.size + result.maps.size > 0;
+    if (nft || sectionMoved || reordered) {
+      this.parts = this.assemble(sectionMoved);
+      this.nftables = documentOf(this.parts);
+    }
     return { snapshot: this.snapshot(), delta: result };
   }
 
@@ -187,51 +209,13 @@ export class HostCompiler {
     return out;
   }
 
-  /**
-   * The previous document with new objects for sets whose elements changed
-   * and new rules for rewritten chains (no object came or went, so every
-   * declaration keeps its place; rule runs are swapped by slicing).
-   */
-  private patched(sets: Iterable<string>, rewrites: ReadonlyMap<string, number>): { nftables: unknown[] } {
-    const prev = this.nftables.nftables;
-    const out = rewrites.size === 0 ? prev.slice() : this.withRewrittenRules(prev, rewrites);
-    const first = 1 + this.chains.names.size;
-    for (const name of sets) out[first + this.sets.names.indexOf(name)] = this.sets.object(name);
-    return { nftables: out };
-  }
-
-  private withRewrittenRules(prev: readonly unknown[], rewrites: ReadonlyMap<string, number>): unknown[] {
-    const parts: Array<readonly unknown[]> = [];
-    let at = 1 + this.chains.names.size + this.sets.names.size + MAP_NAMES.length;
-    let copied = 0;
-    for (const c of this.chains.ordered()) {
-      const before = rewrites.get(c.spec.name);
-      if (before === undefined) {
-        at += c.rules.length;
-        continue;
-      }
-      parts.push(prev.slice(copied, at), c.rules);
-      at += before;
-      copied = at;
-    }
-    parts.push(prev.slice(copied));
-    return ([] as unknown[]).concat(...parts);
-  }
-
-  private document(): { nftables: unknown[] } {
-    const chains = this.chains.ordered();
-    const sets = this.sets.names.list;
-    let rules = 0;
-    for (const c of chains) rules += c.rules.length;
-    // Sized once: the document is rebuilt whenever an object comes or goes, and growing it push by push showed in profiles.
-    const out = new Array<unknown>(1 + chains.length + sets.length + MAP_NAMES.length + rules);
-    let i = 0;
-    out[i++] = tableObject();
-    for (const c of chains) out[i++] = c.decl;
-    for (const n of sets) out[i++] = this.sets.object(n);
-    for (const m of MAP_NAMES) out[i++] = this.maps[m];
-    for (const c of chains) for (const r of c.rules) out[i++] = r;
-    for (const o of sectionObjects(this.section)) out.push(o);
-    return { nftables: out };
+  /** The document's parts now: chains and sets as their tables hand them out (the same arrays while nothing changed). */
+  private assemble(sectionMoved: boolean): NftParts {
+    return {
+      chains: this.chains.ordered(),
+      sets: this.sets.objectList(),
+      maps: MAP_NAMES.map((m) => this.maps[m]),
+      section: sectionMoved ? sectionObjects(this.section) : this.parts.section,
+    };
   }
 }

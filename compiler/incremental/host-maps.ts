@@ -9,7 +9,7 @@ import { EndpointModel } from '../model/types';
 import { byInterface, MAP_NAMES, MapElem, MapName } from '../compile/nft-document';
 import { jsonEqual } from './json-equal';
 import { DeltaAccumulator, elementKey } from './snapshot-delta';
-import { lowerBound } from './sorted-names';
+import { lowerBound, SortedTable } from './sorted-table';
 
 /** A local endpoint as the maps see it: its model and its elements, by map. */
 export interface MapUser {
@@ -22,7 +22,9 @@ const less = (a: MapUser, b: MapUser): boolean => byInterface(a.model, b.model) 
 export class HostMaps {
   /** Local endpoints in document order (by interface, then key). */
   private readonly order: MapUser[] = [];
-  /** Bumped whenever an element may have changed: the maps are rebuilt then. */
+  /** Each map's elements by interface, in document order (interfaces sort as their endpoints do). */
+  private readonly tables = new Map<MapName, SortedTable<MapElem>>(MAP_NAMES.map((m) => [m, new SortedTable<MapElem>()]));
+  /** Bumped whenever an element changed: the map objects are made again then. */
   version = 0;
 
   /** Keeps `order` sorted and reports the verdict-map elements that came, went or changed verdict. */
@@ -32,7 +34,6 @@ export class HostMaps {
       this.order[lowerBound(this.order, old, less)] = next;
       return;
     }
-    this.version++;
     const ifaces = [...new Set([old?.model.interfaceName, next?.model.interfaceName].filter((x): x is string => x !== undefined))];
     const before = ifaces.map((i) => this.effective(i));
     if (old !== undefined) {
@@ -45,6 +46,9 @@ export class HostMaps {
       const now = this.effective(iface);
       for (const m of MAP_NAMES) {
         if (was !== undefined && now !== undefined && jsonEqual(was[m], now[m])) continue;
+        if (now === undefined) this.tables.get(m)!.delete(iface);
+        else this.tables.get(m)!.set(iface, now[m]);
+        this.version++;
         const del = was ? new Map([[elementKey(was[m][0]), was[m] as unknown]]) : new Map<string, unknown>();
         const add = now ? new Map([[elementKey(now[m][0]), now[m] as unknown]]) : new Map<string, unknown>();
         if (del.size + add.size > 0) delta.changeMapElements(m, { add, del });
@@ -60,9 +64,8 @@ export class HostMaps {
     return last?.entries;
   }
 
-  mapElements(m: MapName): MapElem[] {
-    const out: MapElem[] = [];
-    for (const [i, u] of this.order.entries()) if (this.order[i + 1]?.model.interfaceName !== u.model.interfaceName) out.push(u.entries[m]);
-    return out;
+  /** The map's elements in document order; never changed once returned. */
+  mapElements(m: MapName): readonly MapElem[] {
+    return this.tables.get(m)!.values();
   }
 }

@@ -10,7 +10,7 @@ import { byString } from '../model/sort';
 import { Cidr, cidrAddress, cidrLength, familyOf, hostCidr, Ip } from '../net/ip';
 import { FOLDNET_RTPROTO, RouteModel } from '../compile/snapshot';
 import { ipSortKey } from './ip-order';
-import { lowerBound } from './sorted-names';
+import { SortedTable } from './sorted-table';
 
 const workloadRoute = (ip: Ip, dev: string): RouteModel =>
   ({ dst: hostCidr(ip), type: 'unicast', dev, scope: familyOf(ip) === 4 ? 'link' : 'global', protocol: FOLDNET_RTPROTO });
@@ -33,11 +33,11 @@ const preferred = (rs: readonly RouteModel[]): RouteModel => {
 
 export class HostRoutes {
   private readonly candidates = new Map<string, RouteModel[]>();
-  /** Destinations in order, with their keys. */
-  private readonly keys: string[] = [];
-  private readonly dsts: string[] = [];
+  /** The preferred route of each destination, by its sort key. */
+  private readonly table = new SortedTable<RouteModel>();
   private blocks: readonly Cidr[] = [];
-  private cached: readonly RouteModel[] | undefined;
+  /** Destinations whose route may have changed since the last takeMoved(), with the route each had before. */
+  private moved = new Map<string, RouteModel | undefined>();
 
   /** An endpoint left (old), arrived (next), or changed. */
   setEndpoint(old: EndpointModel | undefined, next: EndpointModel | undefined): void {
@@ -51,34 +51,43 @@ export class HostRoutes {
     for (const b of blocks) this.add(blackholeRoute(b));
   }
 
+  /** The destinations whose route may have changed since the last call: the route before and now. */
+  takeMoved(): Map<string, { before: RouteModel | undefined; after: RouteModel | undefined }> {
+    const out = new Map([...this.moved].map(([dst, before]) => [dst, { before, after: this.table.get(cidrKey(dst as Cidr)) }]));
+    this.moved = new Map();
+    return out;
+  }
+
+  /** Sorted as compileRoutes sorts them; never changed once returned. */
   routes(): readonly RouteModel[] {
-    this.cached ??= this.dsts.map((d) => preferred(this.candidates.get(d)!));
-    return this.cached;
+    return this.table.values();
   }
 
   private add(r: RouteModel): void {
-    this.cached = undefined;
     const list = this.candidates.get(r.dst);
-    if (list !== undefined) {
-      list.push(r);
-      return;
-    }
-    this.candidates.set(r.dst, [r]);
-    const key = cidrKey(r.dst);
-    const i = lowerBound(this.keys, key);
-    this.keys.splice(i, 0, key);
-    this.dsts.splice(i, 0, r.dst);
+    if (list !== undefined) list.push(r);
+    else this.candidates.set(r.dst, [r]);
+    this.settle(r.dst);
   }
 
   private remove(r: RouteModel): void {
-    this.cached = undefined;
     const list = this.candidates.get(r.dst)!;
-    const i = list.findIndex((x) => x.type === r.type && x.dev === r.dev);
-    list.splice(i, 1);
-    if (list.length > 0) return;
-    this.candidates.delete(r.dst);
-    const j = lowerBound(this.keys, cidrKey(r.dst));
-    this.keys.splice(j, 1);
-    this.dsts.splice(j, 1);
+    list.splice(list.findIndex((x) => x.type === r.type && x.dev === r.dev), 1);
+    if (list.length === 0) this.candidates.delete(r.dst);
+    this.settle(r.dst);
+  }
+
+  /** The table's entry for `dst` after its candidates changed; an equal route keeps its object, so an unchanged list stays the same array. */
+  private settle(dst: Cidr): void {
+    const key = cidrKey(dst);
+    if (!this.moved.has(dst)) this.moved.set(dst, this.table.get(key));
+    const list = this.candidates.get(dst);
+    if (list === undefined) {
+      this.table.delete(key);
+      return;
+    }
+    const best = preferred(list);
+    const had = this.table.get(key);
+    if (had === undefined || had.type !== best.type || had.dev !== best.dev || had.scope !== best.scope) this.table.set(key, best);
   }
 }

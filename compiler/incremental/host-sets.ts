@@ -10,7 +10,7 @@ import type { ClusterIndex } from './cluster-index';
 import type { MembershipChange } from './index-delta';
 import { Membership, membershipId } from './memberships';
 import { DeltaAccumulator, elementKey } from './snapshot-delta';
-import { SortedNames } from './sorted-names';
+import { SortedTable } from './sorted-table';
 
 interface UsedSet {
   readonly spec: SetSpec;
@@ -31,14 +31,16 @@ export interface MembershipUsers {
 export class HostSets {
   private readonly used = new Map<string, UsedSet>();
   private readonly byMembership = new Map<string, Set<string>>();
-  readonly names = new SortedNames();
+  /** Each set's object by name, in name order (undefined while waiting for flush). */
+  private readonly objects = new SortedTable<unknown>();
   /** Sets retained since defer(), whose objects flush() makes. */
   private pending: UsedSet[] | undefined;
 
   constructor(private readonly index: ClusterIndex, private readonly users: MembershipUsers) {}
 
-  object(name: string): unknown {
-    return this.used.get(name)!.object;
+  /** The set objects in name order; never changed once returned. */
+  objectList(): readonly unknown[] {
+    return this.objects.values();
   }
 
   /**
@@ -75,7 +77,7 @@ export class HostSets {
       names.add(spec.name);
       this.byMembership.set(id, names);
     }
-    this.names.add(spec.name);
+    this.objects.set(spec.name, undefined);
     delta.addSet(spec.name);
     if (this.pending !== undefined) this.pending.push(u);
     else this.fill(u);
@@ -87,6 +89,7 @@ export class HostSets {
       u.membership = this.index.membership(src.scope, src.port);
       u.object = setObject(u.spec, this.index.elements(u.membership, u.spec.family));
     } else u.object = setObject(u.spec, src.elements);
+    this.objects.set(u.spec.name, u.object);
   }
 
   release(name: string, delta: DeltaAccumulator): void {
@@ -99,7 +102,7 @@ export class HostSets {
       if (names.size === 0) this.byMembership.delete(u.membershipId);
       this.users.release(u.membershipId);
     }
-    this.names.remove(name);
+    this.objects.delete(name);
     delta.removeSet(name);
   }
 
@@ -111,6 +114,7 @@ export class HostSets {
         const moved = c[u.spec.family];
         if (moved.add.length + moved.del.length === 0) continue;
         u.object = setObject(u.spec, this.index.elements(c.membership, u.spec.family));
+        this.objects.set(name, u.object);
         delta.changeSetElements(name, {
           add: new Map(moved.add.map((ip) => [elementKey(ip), ip])),
           del: new Map(moved.del.map((ip) => [elementKey(ip), ip])),

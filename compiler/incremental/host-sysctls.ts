@@ -8,24 +8,38 @@ import { ClusterState } from '../fold/state';
 import { EndpointModel } from '../model/types';
 import { SysctlModel } from '../compile/snapshot';
 import { sysctlsOf } from '../compile/sysctls';
-import { SortedNames } from './sorted-names';
+import { jsonEqual } from './json-equal';
+import { SortedTable } from './sorted-table';
 
 export class HostSysctls {
-  private readonly counts = new Map<string, { readonly s: SysctlModel; n: number }>();
-  private readonly keys = new SortedNames();
-  private cached: readonly SysctlModel[] | undefined;
+  /** How many local endpoints ask for each setting. */
+  private readonly counts = new Map<string, number>();
+  private readonly table = new SortedTable<SysctlModel>();
+  /** Keys whose setting may have changed since the last takeMoved(), with the setting each had before. */
+  private moved = new Map<string, SysctlModel | undefined>();
 
   constructor(private readonly host: string) {}
 
   /** An endpoint left (old), arrived (next), or changed; `state` is any state (only its endpoints are replaced). */
   setEndpoint(state: ClusterState, old: EndpointModel | undefined, next: EndpointModel | undefined): void {
-    if (old !== undefined) for (const s of this.of(state, old)) this.count(s, -1);
-    if (next !== undefined) for (const s of this.of(state, next)) this.count(s, 1);
+    const before = old === undefined ? [] : this.of(state, old);
+    const after = next === undefined ? [] : this.of(state, next);
+    // A label edit changes no setting: leaving the counts be keeps the list the same array.
+    if (jsonEqual(before, after)) return;
+    for (const s of before) this.count(s, -1);
+    for (const s of after) this.count(s, 1);
   }
 
+  /** The keys whose setting may have changed since the last call: the setting before and now. */
+  takeMoved(): Map<string, { before: SysctlModel | undefined; after: SysctlModel | undefined }> {
+    const out = new Map([...this.moved].map(([key, before]) => [key, { before, after: this.table.get(key) }]));
+    this.moved = new Map();
+    return out;
+  }
+
+  /** Sorted by key; never changed once returned. */
   sysctls(): readonly SysctlModel[] {
-    this.cached ??= this.keys.list.map((k) => this.counts.get(k)!.s);
-    return this.cached;
+    return this.table.values();
   }
 
   private of(state: ClusterState, ep: EndpointModel): SysctlModel[] {
@@ -33,14 +47,14 @@ export class HostSysctls {
   }
 
   private count(s: SysctlModel, by: number): void {
-    this.cached = undefined;
-    const c = this.counts.get(s.key);
-    if (c === undefined) {
-      this.counts.set(s.key, { s, n: by });
-      this.keys.add(s.key);
-    } else if ((c.n += by) === 0) {
+    if (!this.moved.has(s.key)) this.moved.set(s.key, this.table.get(s.key));
+    const n = (this.counts.get(s.key) ?? 0) + by;
+    if (n === 0) {
       this.counts.delete(s.key);
-      this.keys.remove(s.key);
+      this.table.delete(s.key);
+    } else {
+      this.counts.set(s.key, n);
+      if (!this.table.has(s.key)) this.table.set(s.key, s);
     }
   }
 }

@@ -5,6 +5,7 @@
 import { Ip } from '../net/ip';
 import { byKey, KeyedIp } from './ip-order';
 import type { Family, MemberView } from './memberships';
+import { lowerBoundBy } from './sorted-table';
 
 /** Below this many addresses, a v4 set is sorted as (number × 2^21 + position) in a Float64Array: exact, and natively sorted. */
 const PACK = 2 ** 21;
@@ -66,7 +67,7 @@ export const sorted6 = ({ ips, keys }: Gathered<string>): readonly Ip[] => {
  * doubled what every change copies).
  */
 export const inserted = <K>(ips: readonly Ip[], ip: Ip, key: K, keyOf: (ip: Ip) => K): readonly Ip[] => {
-  const i = lowerBound(ips, key, keyOf);
+  const i = lowerBoundBy(ips, key, keyOf);
   if (i < ips.length && keyOf(ips[i]!) === key) return ips;
   const out = ips.slice();
   out.splice(i, 0, ip);
@@ -74,20 +75,10 @@ export const inserted = <K>(ips: readonly Ip[], ip: Ip, key: K, keyOf: (ip: Ip) 
 };
 
 export const removed = <K>(ips: readonly Ip[], key: K, keyOf: (ip: Ip) => K): readonly Ip[] => {
-  const i = lowerBound(ips, key, keyOf);
+  const i = lowerBoundBy(ips, key, keyOf);
   if (i >= ips.length || keyOf(ips[i]!) !== key) return ips;
   const out = ips.slice();
   out.splice(i, 1);
   return out;
 };
 
-const lowerBound = <K>(ips: readonly Ip[], k: K, keyOf: (ip: Ip) => K): number => {
-  let lo = 0;
-  let hi = ips.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keyOf(ips[mid]!) < k) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-};

@@ -1,11 +1,14 @@
 // What changed between two snapshots of one host, as the incremental
 // compiler knows it without comparing them: nft objects added, removed or
 // rewritten (chains whose rules changed), set and map elements that came and
-// went in objects that stayed, and whether routes, sysctls or the BIRD config
-// changed. Deltas of consecutive updates compose (DeltaAccumulator), so an
+// went in objects that stayed, the routes (by destination) and sysctls (by
+// key) that may have changed, with what they were and are, and whether the
+// BIRD config changed. Deltas of consecutive updates compose (DeltaAccumulator), so an
 // agent that applies after a burst of events plans from one delta. Turning a
 // delta into an nft transaction is delta-plan.ts's job.
+import type { RouteModel, SysctlModel } from '../compile/snapshot';
 import { canonicalJson } from '../hash/canonical';
+import { jsonEqual } from './json-equal';
 
 export interface ElementDelta {
   /** Elements that came, and went, keyed by canonical JSON (of the element; of its key, for map elements). */
@@ -18,14 +21,20 @@ export interface SnapshotDelta {
   readonly sets: { readonly added: ReadonlySet<string>; readonly removed: ReadonlySet<string>; readonly elements: ReadonlyMap<string, ElementDelta> };
   /** Verdict-map elements by map; a changed verdict is a del and an add of the same key. */
   readonly maps: ReadonlyMap<string, ElementDelta>;
-  readonly routes: boolean;
-  readonly sysctls: boolean;
+  /** Routes by destination, sysctls by key, that changed: what there was before (undefined: none) and is after. */
+  readonly routes: ReadonlyMap<string, Moved<RouteModel>>;
+  readonly sysctls: ReadonlyMap<string, Moved<SysctlModel>>;
   readonly bird: boolean;
+}
+
+export interface Moved<T> {
+  readonly before: T | undefined;
+  readonly after: T | undefined;
 }
 
 export const isEmptyDelta = (d: SnapshotDelta): boolean =>
   d.chains.added.size + d.chains.removed.size + d.chains.rewritten.size + d.sets.added.size + d.sets.removed.size === 0 &&
-  [...d.sets.elements.values(), ...d.maps.values()].every((e) => e.add.size + e.del.size === 0) && !d.routes && !d.sysctls && !d.bird;
+  [...d.sets.elements.values(), ...d.maps.values()].every((e) => e.add.size + e.del.size === 0) && d.routes.size + d.sysctls.size === 0 && !d.bird;
 
 /** Element key for the canonical order and identity of an element (as compiler/plan keys them). */
 export const elementKey = (e: unknown): string => (typeof e === 'string' ? JSON.stringify(e) : canonicalJson(e));
@@ -46,8 +55,8 @@ export class DeltaAccumulator {
   private readonly setRemoved = new Set<string>();
   private readonly setElements = new Map<string, MutableElements>();
   private readonly mapElements = new Map<string, MutableElements>();
-  private routes = false;
-  private sysctls = false;
+  private readonly routes = new Map<string, { before: RouteModel | undefined; after: RouteModel | undefined }>();
+  private readonly sysctls = new Map<string, { before: SysctlModel | undefined; after: SysctlModel | undefined }>();
   private bird = false;
 
   add(d: SnapshotDelta): void {
@@ -58,7 +67,18 @@ export class DeltaAccumulator {
     for (const n of d.sets.added) this.addSet(n);
     for (const [n, e] of d.sets.elements) this.changeSetElements(n, e);
     for (const [n, e] of d.maps) this.changeMapElements(n, e);
-    this.changed({ routes: d.routes, sysctls: d.sysctls, bird: d.bird });
+    for (const [dst, m] of d.routes) this.moveRoute(dst, m.before, m.after);
+    for (const [key, m] of d.sysctls) this.moveSysctl(key, m.before, m.after);
+    this.changed({ bird: d.bird });
+  }
+
+  /** The route to `dst` was `before` and is now `after` (the first before and the last after of a window count). */
+  moveRoute(dst: string, before: RouteModel | undefined, after: RouteModel | undefined): void {
+    moveIn(this.routes, dst, before, after);
+  }
+
+  moveSysctl(key: string, before: SysctlModel | undefined, after: SysctlModel | undefined): void {
+    moveIn(this.sysctls, key, before, after);
   }
 
   removeChain(n: string): void {
@@ -94,9 +114,7 @@ export class DeltaAccumulator {
     merge(this.mapElements, n, e);
   }
 
-  changed(parts: { routes?: boolean; sysctls?: boolean; bird?: boolean }): void {
-    this.routes ||= parts.routes ?? false;
-    this.sysctls ||= parts.sysctls ?? false;
+  changed(parts: { bird?: boolean }): void {
     this.bird ||= parts.bird ?? false;
   }
 
@@ -105,12 +123,22 @@ export class DeltaAccumulator {
       chains: { added: new Set(this.chainAdded), removed: new Set(this.chainRemoved), rewritten: new Set(this.chainRewritten) },
       sets: { added: new Set(this.setAdded), removed: new Set(this.setRemoved), elements: copy(this.setElements) },
       maps: copy(this.mapElements),
-      routes: this.routes,
-      sysctls: this.sysctls,
+      routes: moved(this.routes),
+      sysctls: moved(this.sysctls),
       bird: this.bird,
     };
   }
 }
+
+const moveIn = <T>(into: Map<string, { before: T | undefined; after: T | undefined }>, key: string, before: T | undefined, after: T | undefined): void => {
+  const m = into.get(key);
+  if (m === undefined) into.set(key, { before, after });
+  else m.after = after;
+};
+
+/** The entries that did change: one that came back as it was is no change. */
+const moved = <T>(m: Map<string, { before: T | undefined; after: T | undefined }>): Map<string, Moved<T>> =>
+  new Map([...m].filter(([, x]) => !jsonEqual(x.before, x.after)).map(([k, x]) => [k, { before: x.before, after: x.after }]));
 
 const merge = (into: Map<string, MutableElements>, name: string, e: ElementDelta): void => {
   let m = into.get(name);

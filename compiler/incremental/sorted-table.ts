@@ -1,0 +1,96 @@
+// Values kept in the code-unit order of their keys, for the parts of a host's
+// snapshot that are lists sorted by name (chains, sets, sysctls, routes). The
+// list is handed out as an array that is never changed afterwards — a
+// snapshot keeps it — and the table copies it once before its next change
+// (copy on write), so asking for the list costs nothing while nothing
+// changed, and a burst of changes between two asks costs one copy, not a
+// rebuild. Finding a key is a map lookup; its place, a binary search.
+
+export class SortedTable<T> {
+  private readonly byKey = new Map<string, T>();
+  private readonly keyList: string[] = [];
+  private valueList: T[] = [];
+  /** Whether valueList has been handed out (and so must be copied before it changes). */
+  private lent = false;
+
+  get size(): number {
+    return this.keyList.length;
+  }
+
+  get(key: string): T | undefined {
+    return this.byKey.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  /** The keys in order; do not keep it across changes. */
+  keys(): readonly string[] {
+    return this.keyList;
+  }
+
+  /** The values in key order; never changed once returned. */
+  values(): readonly T[] {
+    this.lent = true;
+    return this.valueList;
+  }
+
+  /** Inserts or replaces the value at `key`. */
+  set(key: string, value: T): void {
+    const had = this.byKey.has(key);
+    if (had && this.byKey.get(key) === value) return;
+    this.byKey.set(key, value);
+    const i = lowerBound(this.keyList, key);
+    this.own();
+    if (had) this.valueList[i] = value;
+    else {
+      this.keyList.splice(i, 0, key);
+      this.valueList.splice(i, 0, value);
+    }
+  }
+
+  delete(key: string): boolean {
+    if (!this.byKey.delete(key)) return false;
+    const i = lowerBound(this.keyList, key);
+    this.own();
+    this.keyList.splice(i, 1);
+    this.valueList.splice(i, 1);
+    return true;
+  }
+
+  private own(): void {
+    if (!this.lent) return;
+    this.valueList = this.valueList.slice();
+    this.lent = false;
+  }
+}
+
+export const lowerBound = <T>(xs: readonly T[], x: T, less: (a: T, b: T) => boolean = (a, b) => a < b): number => {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (less(xs[mid]!, x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+/** The first place in `xs` (sorted by `keyOf`) whose key is not below `k`. */
+export const lowerBoundBy = <T, K>(xs: readonly T[], k: K, keyOf: (x: T) => K): number => {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(xs[mid]!) < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+/** The place of the entry whose key is `k` in `xs` (sorted by `keyOf`), or -1. */
+export const indexBy = <T, K>(xs: readonly T[], k: K, keyOf: (x: T) => K): number => {
+  const i = lowerBoundBy(xs, k, keyOf);
+  return i < xs.length && keyOf(xs[i]!) === k ? i : -1;
+};
