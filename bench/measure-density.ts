@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { SnapshotHasher } from '../compiler/compile/snapshot-hash';
+import { nodeSha256Hex } from '../src/hash/sha256';
 import { fold } from '../compiler/fold/fold';
 import { ClusterState } from '../compiler/fold/state';
 import { planFromDelta } from '../compiler/incremental/delta-plan';
@@ -77,7 +78,7 @@ async function measureOne(endpoints: number, perHost: number, samples: number, d
   const loaded = await new Applier(options).sync(snap);
   if (!loaded.result.ok) throw new Error(`loading host ${host} (${perHost} endpoints) failed: ${JSON.stringify(loaded.result.failed)}`);
 
-  const hasher = new SnapshotHasher();
+  const hasher = new SnapshotHasher(nodeSha256Hex);
   hasher.hash(snap);
   const onHost: EndpointTraits[] = [];
   for (let i = 0; i < shape.endpoints; i++) {
@@ -96,7 +97,7 @@ async function measureOne(endpoints: number, perHost: number, samples: number, d
     const a = await timedAsync(() => applyPlan(p.value, options));
     if (!a.value.ok) throw new Error(`apply failed: ${JSON.stringify(a.value.failed)}`);
     snap = now;
-    const hashed = timed(() => hasher.hash(now));
+    const hashed = timed(() => hasher.hash(now, update.delta));
     return { plan: p.value, planMs: p.ms, totalMs: p.ms + a.ms, steps: a.value.stepMs ?? {}, hashMs: hashed.ms };
   };
   const added: Row[] = [];

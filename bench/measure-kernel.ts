@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { HostSnapshot } from '../compiler/compile/snapshot';
 import { SnapshotHasher } from '../compiler/compile/snapshot-hash';
+import { nodeSha256Hex } from '../src/hash/sha256';
 import { fold } from '../compiler/fold/fold';
 import { ClusterState } from '../compiler/fold/state';
 import { planFromDelta } from '../compiler/incremental/delta-plan';
@@ -173,13 +174,13 @@ export async function measureKernel(endpoints: number, samples: number): Promise
       snap = now;
     }
     // The delta path: the plan comes from what the compiler says changed.
-    const hasher = new SnapshotHasher();
+    const hasher = new SnapshotHasher(nodeSha256Hex);
     const firstHash = timed(() => hasher.hash(snap));
     const hashMs: number[] = [];
     const fromDelta: Array<{ plan: Plan; planMs: number; applyMs: number }> = [];
     for (let k = 0; k < samples; k++) {
       const { now, delta } = addEndpoint();
-      hashMs.push(timed(() => hasher.hash(now)).ms);
+      hashMs.push(timed(() => hasher.hash(now, delta)).ms);
       const p = timed(() => planFromDelta(snap, now, delta));
       const a = await timedAsync(() => applyPlan(p.value, options));
       if (!a.value.ok) throw new Error(`apply failed: ${JSON.stringify(a.value)}`);

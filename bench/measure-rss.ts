@@ -6,7 +6,8 @@
 // the process's peak resident set.
 import * as E from 'fp-ts/Either';
 import { SnapshotHasher } from '../compiler/compile/snapshot-hash';
-import { isEmptyDelta } from '../compiler/incremental/snapshot-delta';
+import { nodeSha256Hex } from '../src/hash/sha256';
+import { isEmptyDelta, SnapshotDelta } from '../compiler/incremental/snapshot-delta';
 import { fold, type FoldOptions } from '../compiler/fold/fold';
 import { emptyState } from '../compiler/fold/state';
 import { IncrementalCompiler } from '../compiler/incremental/incremental-compiler';
@@ -32,15 +33,15 @@ export async function measureAgentRss(path: string, clusterEvents: number, follo
     let state = (await foldLogRange(log, emptyState(), clusterEvents, AGENT)).state;
     const host = hostName(0);
     const inc = new IncrementalCompiler(state, [host]);
-    const hasher = new SnapshotHasher();
-    const hash = (s: E.Either<unknown, Parameters<SnapshotHasher['hash']>[0]>) => void (E.isRight(s) && hasher.hash(s.right));
+    const hasher = new SnapshotHasher(nodeSha256Hex);
+    const hash = (s: E.Either<unknown, Parameters<SnapshotHasher['hash']>[0]>, delta?: SnapshotDelta) => void (E.isRight(s) && hasher.hash(s.right, delta));
     hash(inc.snapshot(host));
     // Then it follows the log event by event.
     for await (const e of log.read(clusterEvents, clusterEvents + followEvents)) {
       const r = fold(state, e, AGENT);
       if (E.isLeft(r)) throw new Error(`out of order at ${e.offset}`);
       const u = inc.update(state, r.right.state, r.right.changes).get(host)!;
-      if (!isEmptyDelta(u.delta)) hash(u.snapshot);
+      if (!isEmptyDelta(u.delta)) hash(u.snapshot, u.delta);
       state = r.right.state;
     }
     return {

@@ -1,56 +1,230 @@
-// The hash of a snapshot's content (everything but its offset): sha256 over
-// the canonical bytes of its parts, where the nftables objects stand for the
-// digests of runs of CHUNK objects, each run's digest the sha256 of its
-// objects' own sha256s. A hasher remembers, by identity, the digest of every
-// object it has seen and the runs of its last snapshot, so hashing the next
-// snapshot of a host — which keeps every object that did not change
-// (compiler/incremental) — digests only the new objects and the runs that
-// hold them: a pointer comparison over the object list, not a pass over every
-// rule and set element. The function of the content is the same with or
+// The hash of a snapshot's content (everything but its offset). Its nftables
+// objects are taken in groups — each chain's run of rules is one group, every
+// other object is a group of its own — and the groups in runs of CHUNK: a
+// group's digest is its object's sha256 (for a run of rules, the sha256 of
+// their sha256s), a run's digest the sha256 of its groups' digests, and the
+// snapshot's the sha256 of its parts with the runs' digests in place of the
+// objects and multiset hashes in place of its routes and sysctls. The groups are content-defined, so a flat document and the same
+// document in parts (compiler/compile/nft-parts.ts) hash alike. A set is
+// digested as its declaration and a multiset hash of its elements
+// (compiler/hash/multiset.ts), so that one element more is one element's work.
+//
+// A hasher remembers, by identity, the digest of every object, rules array,
+// route list and sysctl list it has seen, and the runs of its last snapshot:
+// hashing the next snapshot of a host — which keeps every part that did not
+// change (compiler/incremental) — digests only the new objects and the runs
+// that hold them. From parts, that is a pointer comparison per chain and set,
+// not a pass over every rule; given the delta, a set that moved by elements
+// costs those elements. The function of the content is the same with or
 // without that memory (snapshotHash uses a fresh hasher; the
-// incremental-vs-full property holds a long-lived one to it), so an agent and
-// `foldnet status` agree.
+// incremental-vs-full property holds a long-lived one, told the deltas, to
+// it), so an agent and `foldnet status` agree.
 import { canonicalJson, sha256Hex } from '../hash/canonical';
+import { addMember, emptyLanes, Lanes, lanesHex } from '../hash/multiset';
+import type { Moved, SnapshotDelta } from '../incremental/snapshot-delta';
+import { indexBy } from '../incremental/sorted-table';
+import { NftParts, partsOf, TABLE } from './nft-parts';
 import type { HostSnapshot } from './snapshot';
 
-/** Objects per run: small enough that a changed set costs one short run, large enough that the runs' list is short. */
-const CHUNK = 256;
+/** Groups per run: small enough that a changed set costs one short run, large enough that the runs' list is short. */
+const CHUNK = 64;
+
+interface SetObject {
+  readonly set: { readonly name: string; readonly elem?: readonly unknown[] };
+}
+
+const isSet = (o: unknown): o is SetObject => typeof o === 'object' && o !== null && !Array.isArray(o) && (o as Partial<SetObject>).set !== undefined;
+
+/** A set element as a multiset member: most are addresses, taken as they are (a set's elements are all of one type). */
+const memberKey = (e: unknown): string => (typeof e === 'string' ? `s${e}` : canonicalJson(e));
+
+/** The set objects of a hashed document by name: from parts, the sorted set list (searched); from a flat list, a scan. */
+type SetFinder = (name: string) => SetObject | undefined;
+
+const setFinder = (parts: NftParts | undefined, groups: readonly Group[]): SetFinder => {
+  if (parts !== undefined) {
+    const sets = parts.sets as readonly SetObject[];
+    return (name) => {
+      const i = indexBy(sets, name, (o) => o.set.name);
+      return i >= 0 ? sets[i] : (parts.section as readonly unknown[]).find((o): o is SetObject => isSet(o) && o.set.name === name);
+    };
+  }
+  let byName: Map<string, SetObject> | undefined;
+  return (name) => {
+    if (byName === undefined) {
+      byName = new Map();
+      for (const g of groups) if (isSet(g)) byName.set(g.set.name, g);
+    }
+    return byName.get(name);
+  };
+};
+
+/** An nft object, or a chain's run of rules (an array). */
+type Group = unknown;
+
+const ruleChain = (o: unknown): string | undefined => (o as { rule?: { chain?: string } }).rule?.chain;
+
+/** A flat list of objects in groups: consecutive rules of one chain together. */
+const groupsOfFlat = (objects: readonly unknown[], into: Group[]): void => {
+  let run: unknown[] | undefined;
+  let chain: string | undefined;
+  for (const o of objects) {
+    const c = typeof o === 'object' && o !== null ? ruleChain(o) : undefined;
+    if (c !== undefined && run !== undefined && c === chain) {
+      run.push(o);
+      continue;
+    }
+    if (c !== undefined) {
+      run = [o];
+      chain = c;
+      into.push(run);
+    } else {
+      run = undefined;
+      into.push(o);
+    }
+  }
+};
+
+/** The same groups from parts: each chain's rules array is its group, as it stands (no copy). */
+const groupsOfParts = (p: NftParts, into: Group[]): void => {
+  into.push(TABLE);
+  for (const c of p.chains) into.push(c.decl);
+  for (const s of p.sets) into.push(s);
+  for (const m of p.maps) into.push(m);
+  for (const c of p.chains) if (c.rules.length > 0) into.push(c.rules);
+  // The section names chains of its own, so its first rules never continue the last chain's.
+  groupsOfFlat(p.section, into);
+};
+
+/** SHA-256 of a string's UTF-8 bytes, as lowercase hex. */
+export type Sha256Hex = (text: string) => string;
 
 export class SnapshotHasher {
-  /** Objects of emitted documents are never changed after they are made; a changed one is a new object. */
+  /** `sha`: any SHA-256 (the shell hands in the platform's, an order of magnitude faster than the pure one; same digests). */
+  constructor(private readonly sha: Sha256Hex = sha256Hex) {}
+
+  /** Objects and arrays of emitted snapshots are never changed after they are made; a changed one is a new one. */
   private readonly digests = new WeakMap<object, string>();
-  /** The last snapshot's objects and the digests of its runs. */
-  private last: { readonly objects: readonly unknown[]; readonly runs: readonly string[] } = { objects: [], runs: [] };
+  /** Element sums of set objects (see elementSum). */
+  private readonly sums = new WeakMap<object, Lanes>();
+  /** The last snapshot's groups and the digests of its runs. */
+  private last: {
+    readonly groups: readonly Group[];
+    readonly sets: SetFinder;
+    readonly runs: readonly string[];
+    readonly routes?: readonly unknown[];
+    readonly sysctls?: readonly unknown[];
+    readonly hash?: string;
+  } = { groups: [], sets: () => undefined, runs: [] };
+
+  /** The hash of the last snapshot hashed: a caller's delta must start from that content. */
+  get lastHash(): string | undefined {
+    return this.last.hash;
+  }
 
   private digest(o: unknown): string {
-    if (typeof o !== 'object' || o === null) return sha256Hex(canonicalJson(o));
+    if (typeof o !== 'object' || o === null) return this.sha(canonicalJson(o));
     let d = this.digests.get(o);
     if (d === undefined) {
-      d = sha256Hex(canonicalJson(o));
+      if (Array.isArray(o)) d = this.sha(o.map((r) => this.digest(r)).join(','));
+      else if (isSet(o)) d = this.sha(`${canonicalJson({ set: { ...o.set, elem: undefined } })}#${lanesHex(this.elementSum(o))}`);
+      else d = this.sha(canonicalJson(o));
       this.digests.set(o, d);
     }
     return d;
   }
 
-  private run(objects: readonly unknown[], from: number): string {
-    const to = Math.min(objects.length, from + CHUNK);
-    const prev = this.last.objects;
-    // The last snapshot's run at this place covered the same places, with the same objects in each.
-    let same = Math.min(prev.length, from + CHUNK) === to;
-    for (let i = from; same && i < to; i++) same = objects[i] === prev[i];
-    if (same) return this.last.runs[from / CHUNK]!;
-    const parts = new Array<string>(to - from);
-    for (let i = from; i < to; i++) parts[i - from] = this.digest(objects[i]);
-    return sha256Hex(parts.join(','));
+  /** A set object's elements as a multiset hash: carried forward from the last snapshot's object when the delta says how it moved. */
+  private elementSum(o: SetObject): Lanes {
+    let sum = this.sums.get(o);
+    if (sum === undefined) {
+      sum = emptyLanes();
+      for (const e of o.set.elem ?? []) addMember(sum, memberKey(e), 1);
+      this.sums.set(o, sum);
+    }
+    return sum;
   }
 
-  hash(s: HostSnapshot): string {
-    const objects = s.nftables.nftables as readonly unknown[];
+  /**
+   * Sums for the sets the delta moved by elements, from their objects in the
+   * last snapshot: the new objects are then digested by their change. Sets
+   * the delta also adds or removes (made again within a burst) are left to
+   * be summed whole.
+   */
+  private carrySums(sets: SetFinder, delta: SnapshotDelta): void {
+    const lastSets = this.last.sets;
+    for (const [name, moved] of delta.sets.elements) {
+      if (delta.sets.added.has(name) || delta.sets.removed.has(name)) continue;
+      const was = lastSets(name);
+      const now = sets(name);
+      const sum = was === undefined ? undefined : this.sums.get(was);
+      if (now === undefined || sum === undefined || this.sums.has(now)) continue;
+      const next = sum.slice();
+      for (const e of moved.add.values()) addMember(next, memberKey(e), 1);
+      for (const e of moved.del.values()) addMember(next, memberKey(e), -1);
+      this.sums.set(now, next);
+    }
+  }
+
+  /**
+   * A route or sysctl list as a multiset hash of its entries (the lists are
+   * sorted by what they hold, so the multiset is the content), remembered by
+   * identity: the compiler hands on the same list while it does not change,
+   * and given the entries the delta says moved since the last list, a new one
+   * costs those entries, not the host's every route.
+   */
+  private listDigest(xs: readonly unknown[], last: readonly unknown[] | undefined, moved: ReadonlyMap<string, Moved<unknown>> | undefined): string {
+    let sum = this.sums.get(xs);
+    if (sum === undefined) {
+      const was = last === undefined || moved === undefined ? undefined : this.sums.get(last);
+      if (was !== undefined) {
+        sum = was.slice();
+        for (const m of moved!.values()) {
+          if (m.before !== undefined) addMember(sum, canonicalJson(m.before), -1);
+          if (m.after !== undefined) addMember(sum, canonicalJson(m.after), 1);
+        }
+      } else {
+        sum = emptyLanes();
+        for (const x of xs) addMember(sum, canonicalJson(x), 1);
+      }
+      this.sums.set(xs, sum);
+    }
+    return lanesHex(sum);
+  }
+
+  private run(groups: readonly Group[], from: number): string {
+    const to = Math.min(groups.length, from + CHUNK);
+    const prev = this.last.groups;
+    // The last snapshot's run at this place covered the same places, with the same groups in each.
+    let same = Math.min(prev.length, from + CHUNK) === to;
+    for (let i = from; same && i < to; i++) same = groups[i] === prev[i];
+    if (same) return this.last.runs[from / CHUNK]!;
+    const parts = new Array<string>(to - from);
+    for (let i = from; i < to; i++) parts[i - from] = this.digest(groups[i]);
+    return this.sha(parts.join(','));
+  }
+
+  /**
+   * `delta`, when given, is what changed since the last snapshot this hasher
+   * hashed (or one of the same content: `lastHash`), as the incremental
+   * compiler reports it: a set it moved by elements is then rehashed by
+   * those elements, not whole.
+   */
+  hash(s: HostSnapshot, delta?: SnapshotDelta): string {
+    const groups: Group[] = [];
+    const parts = partsOf(s.nftables);
+    if (parts === undefined) groupsOfFlat(s.nftables.nftables, groups);
+    else groupsOfParts(parts, groups);
+    const sets = setFinder(parts, groups);
+    if (delta !== undefined) this.carrySums(sets, delta);
     const runs: string[] = [];
-    for (let from = 0; from < objects.length; from += CHUNK) runs.push(this.run(objects, from));
-    this.last = { objects, runs };
-    return sha256Hex(canonicalJson({ host: s.host, routes: s.routes, bird: s.bird, sysctls: s.sysctls, nftables: runs }));
+    for (let from = 0; from < groups.length; from += CHUNK) runs.push(this.run(groups, from));
+    const routes = this.listDigest(s.routes, this.last.routes, delta?.routes);
+    const sysctls = this.listDigest(s.sysctls, this.last.sysctls, delta?.sysctls);
+    const hash = this.sha(canonicalJson({ host: s.host, routes, bird: s.bird, sysctls, nftables: runs }));
+    this.last = { groups, sets, runs, routes: s.routes, sysctls: s.sysctls, hash };
+    return hash;
   }
 }
 
-export const snapshotHash = (s: HostSnapshot): string => new SnapshotHasher().hash(s);
+export const snapshotHash = (s: HostSnapshot, sha: Sha256Hex = sha256Hex): string => new SnapshotHasher(sha).hash(s);

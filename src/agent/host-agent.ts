@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/Either';
 import { type CompileError, type CompileOptions } from '../../compiler/compile/host';
 import { SnapshotHasher } from '../../compiler/compile/snapshot-hash';
+import { nodeSha256Hex } from '../hash/sha256';
 import type { HostSnapshot } from '../../compiler/compile/snapshot';
 import { isEmptyDelta } from '../../compiler/incremental/snapshot-delta';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
@@ -86,7 +87,7 @@ export class HostAgent {
   private readonly reporter: StatusReporter | undefined;
   private readonly snapshots: HostSnapshots;
   /** Remembers the digests of the objects its snapshots keep from one to the next: hashing an update costs its new objects. */
-  private readonly hasher = new SnapshotHasher();
+  private readonly hasher = new SnapshotHasher(nodeSha256Hex);
   private readonly now: () => number;
 
   constructor(private readonly o: HostAgentOptions) {
@@ -258,7 +259,8 @@ export class HostAgent {
     }
     this.retryAt = undefined;
     this.retryDelay = this.o.retryMs?.min ?? 500;
-    const hash = given?.hash ?? this.hasher.hash(desired);
+    // The delta runs from the last applied snapshot: it helps the hasher only if that is what it hashed last.
+    const hash = given?.hash ?? this.hasher.hash(desired, this.hasher.lastHash === this.applied?.hash ? given?.change?.delta : undefined);
     this.applied = { offset: desired.offset, hash };
     this.snapshots.applied(desired);
     metrics.setAppliedOffset(desired.offset);

@@ -10,6 +10,7 @@ import * as E from 'fp-ts/Either';
 import { type CompileOptions, DEFAULT_COMPILE_OPTIONS, compileHost, snapshotHash } from '../../compiler/compile/host';
 import { type ClusterState, emptyState } from '../../compiler/fold/state';
 import { ClusterIndex } from '../../compiler/incremental/cluster-index';
+import { nodeSha256Hex } from '../hash/sha256';
 import type { EventLog } from '../log/event-log';
 import { foldLogRange } from '../log/fold-range';
 import type { HostStatus } from './status-store';
@@ -74,7 +75,7 @@ export async function hostConvergence(
     indexes.set(at, index);
     const snap = compileHost(at, host, options, index);
     if (E.isLeft(snap)) return { ...base, state: 'diverged', reason: `the host does not exist at offset ${r.appliedOffset}` };
-    const expectedHash = snapshotHash(snap.right);
+    const expectedHash = snapshotHash(snap.right, nodeSha256Hex);
     return { ...base, expectedHash, state: expectedHash === r.snapshotHash ? 'converged' : 'diverged' };
   });
   return { head, rows };
