@@ -55,4 +55,4 @@ export const groupByTier = (tiers: readonly string[], candidates: Iterable<Polic
 
 /** `tiers` is tierOrder(state), passed in because every endpoint of a compile asks. */
 export const applicableTiers = (index: ClusterIndex, tiers: readonly string[], ep: EndpointModel, dir: Direction): TierPolicies[] =>
-  groupByTier(tiers, index.candidatePolicies(ep.namespace), (p) => policyApplies(index, p, ep, dir));
+  groupByTier(tiers, index.candidatePolicies(ep.namespace, index.endpointLabels(ep)), (p) => policyApplies(index, p, ep, dir));

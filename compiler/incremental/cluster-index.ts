@@ -13,7 +13,7 @@ import { ClusterState } from '../fold/state';
 import { Change } from '../fold/changes';
 import { EndpointModel, PolicyModel } from '../model/types';
 import { Ip } from '../net/ip';
-import { SelectorCache } from '../selector';
+import { SelectorCache, SelectorSource } from '../selector';
 import { sha256Hex } from '../hash/canonical';
 import { Labels, labelsWith, namespaceLabels } from '../compile/labels';
 import { Scope } from '../compile/scope';
@@ -22,6 +22,7 @@ import { DeltaBuilder, IndexDelta } from './index-delta';
 import { Family, Membership, NamedPortKey } from './memberships';
 import { MembershipTable } from './membership-table';
 import { EndpointBuckets } from './endpoint-buckets';
+import { PolicyCandidates } from './policy-candidates';
 
 export { EndpointEntry };
 
@@ -41,7 +42,8 @@ export class ClusterIndex {
   private readonly nsLabels = new Map<string, Labels>();
   /** Policy models by id (every endpoint compiled asks for its candidates; looking each up in the state showed in profiles). */
   private readonly policiesByNamespace = new Map<string, Map<string, PolicyModel>>();
-  private readonly globalPolicies = new Map<string, PolicyModel>();
+  /** Cluster-wide policies, filed by a label their selector requires. */
+  private readonly globalPolicies = new PolicyCandidates();
   /** Set names by prefix, family and identity (nested: no key string is built per question). */
   private readonly setNames = new Map<string, { readonly v4: Map<string, string>; readonly v6: Map<string, string> }>();
   private setNameCount = 0;
@@ -93,11 +95,15 @@ export class ClusterIndex {
     return l;
   }
 
-  /** Policies that can apply to an endpoint of `namespace`: its namespace's and the global ones (unordered). */
-  candidatePolicies(namespace: string): PolicyModel[] {
+  /**
+   * Policies that can apply to an endpoint of `namespace` with (effective)
+   * `labels`: its namespace's, and the global ones its labels can be
+   * selected by (unordered; a superset of those that apply).
+   */
+  candidatePolicies(namespace: string, labels: Labels): PolicyModel[] {
     const out: PolicyModel[] = [];
     for (const p of this.policiesByNamespace.get(namespace)?.values() ?? []) out.push(p);
-    for (const p of this.globalPolicies.values()) out.push(p);
+    this.globalPolicies.collect(labels, out);
     return out;
   }
 
@@ -252,7 +258,7 @@ export class ClusterIndex {
         this.policiesByNamespace.set(p.namespace, inNs);
       }
       inNs.set(p.id, p);
-    } else this.globalPolicies.set(p.id, p);
+    } else this.globalPolicies.add(p, this.cache.get(p.selector as SelectorSource));
   }
 
   private removePolicy(p: PolicyModel): void {
@@ -260,6 +266,6 @@ export class ClusterIndex {
       const inNs = this.policiesByNamespace.get(p.namespace);
       inNs?.delete(p.id);
       if (inNs?.size === 0) this.policiesByNamespace.delete(p.namespace);
-    } else this.globalPolicies.delete(p.id);
+    } else this.globalPolicies.remove(p.id);
   }
 }
