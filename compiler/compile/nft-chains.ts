@@ -17,8 +17,17 @@ import { RuleContext, ruleMatches } from './nft-rules';
 
 export interface ChainSpec {
   readonly name: string;
-  /** A filter base chain's hook (output: host endpoints' outbound chain, nft-host-endpoints.ts). */
-  readonly base?: { readonly hook: 'forward' | 'input' | 'output'; readonly prio: number; readonly policy: 'accept' };
+  /**
+   * A base chain's hook, a filter chain unless `type` says nat (the service
+   * dispatch chains, nft-services.ts). output: host endpoints' outbound
+   * chain (nft-host-endpoints.ts) and the services' nat output.
+   */
+  readonly base?: {
+    readonly type?: 'filter' | 'nat';
+    readonly hook: 'prerouting' | 'forward' | 'input' | 'output';
+    readonly prio: number;
+    readonly policy: 'accept';
+  };
   readonly rules: ReadonlyArray<{ readonly expr: readonly X.Expr[]; readonly comment: string }>;
 }
 

@@ -2,7 +2,7 @@
 // verdict maps, chain declarations, then rules chain by chain — declarations
 // first so every jump target exists when `nft -j -f` reads the rules. Sorted
 // by name throughout, so the same state gives the same bytes. The objects are
-// built by the functions below, which the incremental compiler
+// built by nft-objects.ts (re-exported here), which the incremental compiler
 // (compiler/incremental/) reuses so that both write the same bytes. Cluster
 // questions (labels, memberships, named ports) go to a ClusterIndex: pass
 // one that is kept current to compile many hosts or many times; without one,
@@ -17,32 +17,17 @@ import * as N from './names';
 import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, MAP_NAMES, MapElem, policyChainSpec, profileChainSpec } from './nft-chains';
 import { RuleContext } from './nft-rules';
 import { SetRegistry } from './set-registry';
-import { setElements, setObject } from './nft-objects';
+import { chainObject, mapObject, ruleObjects, setElements, setObject, tableObject } from './nft-objects';
 import { compileSection, NftSection, sectionObjects } from './nft-section';
 
-export { setElements, setObject } from './nft-objects';
+export { chainObject, mapObject, ruleObjects, setElements, setObject, tableObject } from './nft-objects';
 
 export interface NftOptions {
   readonly endpointToHostAction: EndpointToHostAction;
 }
 
-const FAMILY = 'inet';
-
 export { MAP_NAMES } from './nft-chains';
 export type { MapElem, MapName } from './nft-chains';
-
-export const tableObject = (): unknown => ({ table: { family: FAMILY, name: N.TABLE } });
-
-export const chainObject = (c: ChainSpec): unknown => ({
-  chain: { family: FAMILY, table: N.TABLE, name: c.name, ...(c.base ? { type: 'filter', hook: c.base.hook, prio: c.base.prio, policy: c.base.policy } : {}) },
-});
-
-export const mapObject = (name: string, elem: readonly MapElem[]): unknown => ({
-  map: { family: FAMILY, table: N.TABLE, name, type: 'ifname', map: 'verdict', ...(elem.length > 0 ? { elem } : {}) },
-});
-
-export const ruleObjects = (c: ChainSpec): unknown[] =>
-  c.rules.map((r) => ({ rule: { family: FAMILY, table: N.TABLE, chain: c.name, expr: r.expr, comment: r.comment } }));
 
 /** Local endpoints in the order the document lists them: by interface, then key. */
 export const byInterface = (a: EndpointModel, b: EndpointModel): number => byString(a.interfaceName, b.interfaceName) || byString(a.key, b.key);

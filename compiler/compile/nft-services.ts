@@ -13,7 +13,7 @@ import { compareIp, familyOf, Ip } from '../net/ip';
 import { matches, SelectorSource } from '../selector';
 import * as N from './names';
 import { ChainSpec } from './nft-chains';
-import { chainObject, ruleObjects } from './nft-document';
+import { chainObject, ruleObjects } from './nft-objects';
 import * as X from './nft-expr';
 import { portedProtocolName } from '../resources/primitives';
 
@@ -33,24 +33,13 @@ export interface LocalBackend {
 
 export const serviceProtocolName = (p: number): string => portedProtocolName(p)?.toLowerCase() ?? String(p);
 
-/** A chain of the section as the document's objects: declared and ruled as the workload chains are (nft-document.ts). */
+/** A chain of the section as the document's objects: declared and ruled as the workload chains are (nft-objects.ts). */
 export const sectionChain = (c: ChainSpec): SectionChain => ({ name: c.name, decl: chainObject(c), rules: ruleObjects(c) });
 
 type ChainRule = ChainSpec['rules'][number];
 
 /** Section comments can name long service keys: cut to what nft keeps (N.comment), as the workload rules' are. */
 const rule = (expr: readonly X.Expr[], comment: string): ChainRule => ({ expr, comment: N.comment(comment) });
-
-/**
- * The dispatch chains are nat chains, at dstnat priority: before the filter
- * chains of the hook, as Kubernetes' service proxies do. chainObject
- * declares filter chains only, so their declaration is written here.
- */
-const natChain = (name: string, hook: 'prerouting' | 'output', rules: readonly ChainRule[]): SectionChain => ({
-  name,
-  decl: { chain: { family: 'inet', table: N.TABLE, name, type: 'nat', hook, prio: -100, policy: 'accept' } },
-  rules: ruleObjects({ name, rules }),
-});
 
 /** The target port a backend listens on for `port`: the number, or its own named port of the same protocol. */
 const targetPortOf = (ep: EndpointModel, port: ServicePortModel): number | undefined =>
@@ -112,6 +101,8 @@ export const compileServices = (index: ClusterIndex, host: string): ServiceSecti
     }
   }
   if (dispatch.length === 0) return { chains: [], announced: [] };
-  chains.push(natChain(N.SERVICE_PREROUTING_CHAIN, 'prerouting', dispatch), natChain(N.SERVICE_OUTPUT_CHAIN, 'output', dispatch));
+  // The dispatch chains are nat chains, at dstnat priority: before the filter chains of the hook, as Kubernetes' service proxies do.
+  for (const [name, hook] of [[N.SERVICE_PREROUTING_CHAIN, 'prerouting'], [N.SERVICE_OUTPUT_CHAIN, 'output']] as const)
+    chains.push(sectionChain({ name, base: { type: 'nat', hook, prio: -100, policy: 'accept' }, rules: dispatch }));
   return { chains, announced: [...announced].sort(compareIp) };
 };
