@@ -123,8 +123,12 @@ export class KafkaClient {
       return base;
     } catch (e) {
       const err = this.toLogError(e);
-      // A producer the broker no longer knows (fenced, lost sequence) cannot be reused.
-      if (/PRODUCER|SEQUENCE|EPOCH/.test(kafkaType(e) ?? '')) await this.dropProducer();
+      // A producer the broker no longer knows (fenced, or its sequence lost, as after a broker restart) cannot be
+      // reused; a new one can, so the append may retry: it looks its ids up first, and finds the batch if it landed.
+      if (/PRODUCER|SEQUENCE|EPOCH/.test(kafkaType(e) ?? '')) {
+        await this.dropProducer();
+        throw new LogError(err.code, err.message, { retriable: true, cause: e });
+      }
       throw err;
     }
   }
