@@ -5,23 +5,24 @@
 // their sha256s), a run's digest the sha256 of its groups' digests, and the
 // snapshot's the sha256 of its parts with the runs' digests in place of the
 // objects and multiset hashes in place of its routes and sysctls. The groups are content-defined, so a flat document and the same
-// document in parts (compiler/compile/nft-parts.ts) hash alike. A set is
-// digested as its declaration and a multiset hash of its elements
-// (compiler/hash/multiset.ts), so that one element more is one element's work.
+// document in parts (compiler/compile/nft-parts.ts) hash alike. A set or
+// verdict map is digested as its declaration and a multiset hash of its
+// elements (compiler/hash/multiset.ts), so that one element more is one
+// element's work.
 //
 // A hasher remembers, by identity, the digest of every object, rules array,
 // route list and sysctl list it has seen, and the runs of its last snapshot:
 // hashing the next snapshot of a host — which keeps every part that did not
 // change (compiler/incremental) — digests only the new objects and the runs
 // that hold them. From parts, that is a pointer comparison per chain and set,
-// not a pass over every rule; given the delta, a set that moved by elements
-// costs those elements. The function of the content is the same with or
+// not a pass over every rule; given the delta, a set or map that moved by
+// elements costs those elements. The function of the content is the same with or
 // without that memory (snapshotHash uses a fresh hasher; the
 // incremental-vs-full property holds a long-lived one, told the deltas, to
 // it), so an agent and `foldnet status` agree.
 import { canonicalJson, sha256Hex } from '../hash/canonical';
 import { addMember, emptyLanes, Lanes, lanesHex } from '../hash/multiset';
-import type { Moved, SnapshotDelta } from '../incremental/snapshot-delta';
+import type { ElementDelta, Moved, SnapshotDelta } from '../incremental/snapshot-delta';
 import { indexBy } from '../incremental/sorted-table';
 import { NftParts, partsOf, TABLE } from './nft-parts';
 import type { HostSnapshot } from './snapshot';
@@ -29,33 +30,49 @@ import type { HostSnapshot } from './snapshot';
 /** Groups per run: small enough that a changed set costs one short run, large enough that the runs' list is short. */
 const CHUNK = 64;
 
-interface SetObject {
-  readonly set: { readonly name: string; readonly elem?: readonly unknown[] };
+/** A set or a verdict map: an object with elements, hashed as its declaration and the multiset of its elements. */
+type Kind = 'set' | 'map';
+interface Body {
+  readonly name: string;
+  readonly elem?: readonly unknown[];
 }
+type ElementsObject = { readonly set: Body } | { readonly map: Body };
 
-const isSet = (o: unknown): o is SetObject => typeof o === 'object' && o !== null && !Array.isArray(o) && (o as Partial<SetObject>).set !== undefined;
+const kindOf = (o: unknown): Kind | undefined => {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return undefined;
+  return (o as { set?: unknown }).set !== undefined ? 'set' : (o as { map?: unknown }).map !== undefined ? 'map' : undefined;
+};
 
-/** A set element as a multiset member: most are addresses, taken as they are (a set's elements are all of one type). */
+const bodyOf = (o: ElementsObject, kind: Kind): Body => (o as Record<Kind, Body>)[kind];
+
+/** An element as a multiset member: most are addresses, taken as they are (an object's elements are all of one type). */
 const memberKey = (e: unknown): string => (typeof e === 'string' ? `s${e}` : canonicalJson(e));
 
-/** The set objects of a hashed document by name: from parts, the sorted set list (searched); from a flat list, a scan. */
-type SetFinder = (name: string) => SetObject | undefined;
+/** The sets and maps of a hashed document by kind and name: from parts, searched in their sorted lists; from a flat list, a scan. */
+type Finder = (kind: Kind, name: string) => ElementsObject | undefined;
 
-const setFinder = (parts: NftParts | undefined, groups: readonly Group[]): SetFinder => {
+const inList = (xs: readonly unknown[], kind: Kind, name: string): ElementsObject | undefined =>
+  xs.find((o): o is ElementsObject => kindOf(o) === kind && bodyOf(o as ElementsObject, kind).name === name);
+
+const finder = (parts: NftParts | undefined, groups: readonly Group[]): Finder => {
   if (parts !== undefined) {
-    const sets = parts.sets as readonly SetObject[];
-    return (name) => {
+    const sets = parts.sets as ReadonlyArray<{ readonly set: Body }>;
+    return (kind, name) => {
+      if (kind === 'map') return inList(parts.maps, kind, name) ?? inList(parts.section, kind, name);
       const i = indexBy(sets, name, (o) => o.set.name);
-      return i >= 0 ? sets[i] : (parts.section as readonly unknown[]).find((o): o is SetObject => isSet(o) && o.set.name === name);
+      return i >= 0 ? sets[i] : inList(parts.section, kind, name);
     };
   }
-  let byName: Map<string, SetObject> | undefined;
-  return (name) => {
+  let byName: Map<string, ElementsObject> | undefined;
+  return (kind, name) => {
     if (byName === undefined) {
       byName = new Map();
-      for (const g of groups) if (isSet(g)) byName.set(g.set.name, g);
+      for (const g of groups) {
+        const k = kindOf(g);
+        if (k !== undefined) byName.set(`${k} ${bodyOf(g as ElementsObject, k).name}`, g as ElementsObject);
+      }
     }
-    return byName.get(name);
+    return byName.get(`${kind} ${name}`);
   };
 };
 
@@ -110,12 +127,12 @@ export class SnapshotHasher {
   /** The last snapshot's groups and the digests of its runs. */
   private last: {
     readonly groups: readonly Group[];
-    readonly sets: SetFinder;
+    readonly find: Finder;
     readonly runs: readonly string[];
     readonly routes?: readonly unknown[];
     readonly sysctls?: readonly unknown[];
     readonly hash?: string;
-  } = { groups: [], sets: () => undefined, runs: [] };
+  } = { groups: [], find: () => undefined, runs: [] };
 
   /** The hash of the last snapshot hashed: a caller's delta must start from that content. */
   get lastHash(): string | undefined {
@@ -127,42 +144,47 @@ export class SnapshotHasher {
     let d = this.digests.get(o);
     if (d === undefined) {
       if (Array.isArray(o)) d = this.sha(o.map((r) => this.digest(r)).join(','));
-      else if (isSet(o)) d = this.sha(`${canonicalJson({ set: { ...o.set, elem: undefined } })}#${lanesHex(this.elementSum(o))}`);
-      else d = this.sha(canonicalJson(o));
+      else {
+        const kind = kindOf(o);
+        d = kind === undefined
+          ? this.sha(canonicalJson(o))
+          : this.sha(`${canonicalJson({ [kind]: { ...bodyOf(o as ElementsObject, kind), elem: undefined } })}#${lanesHex(this.elementSum(o as ElementsObject, kind))}`);
+      }
       this.digests.set(o, d);
     }
     return d;
   }
 
-  /** A set object's elements as a multiset hash: carried forward from the last snapshot's object when the delta says how it moved. */
-  private elementSum(o: SetObject): Lanes {
+  /** A set's or map's elements as a multiset hash: carried forward from the last snapshot's object when the delta says how they moved. */
+  private elementSum(o: ElementsObject, kind: Kind): Lanes {
     let sum = this.sums.get(o);
     if (sum === undefined) {
       sum = emptyLanes();
-      for (const e of o.set.elem ?? []) addMember(sum, memberKey(e), 1);
+      for (const e of bodyOf(o, kind).elem ?? []) addMember(sum, memberKey(e), 1);
       this.sums.set(o, sum);
     }
     return sum;
   }
 
   /**
-   * Sums for the sets the delta moved by elements, from their objects in the
-   * last snapshot: the new objects are then digested by their change. Sets
-   * the delta also adds or removes (made again within a burst) are left to
-   * be summed whole.
+   * Sums for the sets and maps the delta moved by elements, from their
+   * objects in the last snapshot: the new objects are then digested by their
+   * change. Sets the delta also adds or removes (made again within a burst)
+   * are left to be summed whole.
    */
-  private carrySums(sets: SetFinder, delta: SnapshotDelta): void {
-    const lastSets = this.last.sets;
-    for (const [name, moved] of delta.sets.elements) {
-      if (delta.sets.added.has(name) || delta.sets.removed.has(name)) continue;
-      const was = lastSets(name);
-      const now = sets(name);
+  private carrySums(now: Finder, delta: SnapshotDelta): void {
+    const moves: Array<[Kind, string, ElementDelta]> = [];
+    for (const [name, moved] of delta.sets.elements) if (!delta.sets.added.has(name) && !delta.sets.removed.has(name)) moves.push(['set', name, moved]);
+    for (const [name, moved] of delta.maps) moves.push(['map', name, moved]);
+    for (const [kind, name, moved] of moves) {
+      const was = this.last.find(kind, name);
+      const is = now(kind, name);
       const sum = was === undefined ? undefined : this.sums.get(was);
-      if (now === undefined || sum === undefined || this.sums.has(now)) continue;
+      if (is === undefined || sum === undefined || this.sums.has(is)) continue;
       const next = sum.slice();
       for (const e of moved.add.values()) addMember(next, memberKey(e), 1);
       for (const e of moved.del.values()) addMember(next, memberKey(e), -1);
-      this.sums.set(now, next);
+      this.sums.set(is, next);
     }
   }
 
@@ -215,14 +237,14 @@ export class SnapshotHasher {
     const parts = partsOf(s.nftables);
     if (parts === undefined) groupsOfFlat(s.nftables.nftables, groups);
     else groupsOfParts(parts, groups);
-    const sets = setFinder(parts, groups);
-    if (delta !== undefined) this.carrySums(sets, delta);
+    const find = finder(parts, groups);
+    if (delta !== undefined) this.carrySums(find, delta);
     const runs: string[] = [];
     for (let from = 0; from < groups.length; from += CHUNK) runs.push(this.run(groups, from));
     const routes = this.listDigest(s.routes, this.last.routes, delta?.routes);
     const sysctls = this.listDigest(s.sysctls, this.last.sysctls, delta?.sysctls);
     const hash = this.sha(canonicalJson({ host: s.host, routes, bird: s.bird, sysctls, nftables: runs }));
-    this.last = { groups, sets, runs, routes: s.routes, sysctls: s.sysctls, hash };
+    this.last = { groups, find, runs, routes: s.routes, sysctls: s.sysctls, hash };
     return hash;
   }
 }
