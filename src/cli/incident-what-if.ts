@@ -10,7 +10,8 @@
 // cannot have changed. Exit 1 when the fold would reject an event.
 import { Option, type Command } from 'commander';
 import * as E from 'fp-ts/Either';
-import { compileHost } from '../../compiler/compile/host';
+import { compileHost, DEFAULT_COMPILE_OPTIONS } from '../../compiler/compile/host';
+import { ClusterIndex } from '../../compiler/incremental/cluster-index';
 import { diffSnapshots, isEmptyDiff, type DatapathDiff } from '../../compiler/diff/datapath-diff';
 import { affectedEndpoints } from '../../compiler/diff/affected-endpoints';
 import { type ProbePort, probePorts } from '../../compiler/diff/probe-ports';
@@ -42,9 +43,11 @@ const verdictFor = (engine: Engine): VerdictFor => (state) => {
 
 const hostDiffs = (before: ClusterState, after: ClusterState, only: string | undefined): DatapathDiff[] => {
   const hosts = only !== undefined ? [only] : [...new Set([...before.hosts.keys(), ...after.hosts.keys()])].sort();
+  // One cluster index per side, shared by every host: building it is most of a compile at scale.
+  const indexes = [new ClusterIndex(before), new ClusterIndex(after)] as const;
   return hosts.flatMap((host) => {
-    const a = compileHost(before, host);
-    const b = compileHost(after, host);
+    const a = compileHost(before, host, DEFAULT_COMPILE_OPTIONS, indexes[0]);
+    const b = compileHost(after, host, DEFAULT_COMPILE_OPTIONS, indexes[1]);
     const d = diffSnapshots(host, E.isRight(a) ? a.right : undefined, E.isRight(b) ? b.right : undefined);
     if (E.isLeft(d)) throw new CliError(ExitCode.Internal, 'a compiled ruleset does not decode', d.left);
     return isEmptyDiff(d.right) ? [] : [d.right];

@@ -124,8 +124,10 @@ export class KafkaClient {
     } catch (e) {
       const err = this.toLogError(e);
       // A producer the broker no longer knows (fenced, or its sequence lost, as after a broker restart) cannot be
-      // reused; a new one can, so the append may retry: it looks its ids up first, and finds the batch if it landed.
-      if (/PRODUCER|SEQUENCE|EPOCH/.test(kafkaType(e) ?? '')) {
+      // reused; a new one can, so the append may retry: it looks its ids up first, and finds the batch if it landed
+      // and was committed. A new producer has no sequence the broker could dedupe by, so any other error (a leader
+      // epoch, a timeout) keeps this one.
+      if (UNKNOWN_PRODUCER.has(kafkaType(e) ?? '')) {
         await this.dropProducer();
         throw new LogError(err.code, err.message, { retriable: true, cause: e });
       }
@@ -202,6 +204,9 @@ export class KafkaClient {
     await p?.disconnect().catch(() => undefined);
   }
 }
+
+/** The broker's errors for a producer id or sequence it no longer accepts (kafkajs calls them all final). */
+const UNKNOWN_PRODUCER = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
 
 const RETRIABLE_NAMES = new Set([
   'KafkaJSConnectionError',

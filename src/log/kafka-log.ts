@@ -17,7 +17,10 @@
 //   reached the broker, the retry first looks the ids up: if the whole batch
 //   is there, at consecutive offsets, those offsets are the answer; the
 //   idempotent producer (same producer id and sequence on the retry) stops the
-//   broker from writing it twice meanwhile.
+//   broker from writing it twice meanwhile. A producer the broker no longer
+//   knows is replaced (kafka-client.ts), and a new one has no such guard: a
+//   batch not yet committed (still above the high watermark) when the retry reads
+//   can then be written twice (the same events and ids at two places).
 // - Time lookup. Records carry the event's time as their Kafka timestamp, and
 //   the broker's time index finds the first record stamped after T; every
 //   event from there to the head is then read and checked, then backwards

@@ -54,8 +54,11 @@ export async function hostConvergence(
     states.set(state.offset, state);
   }
   const hosts = [...state.hosts.keys()].sort();
-  const indexes = new Map<ClusterState, ClusterIndex>();
-  const rows = hosts.map((host): HostRow => {
+  // Hosts are compiled offset by offset, so that the hosts that applied one offset share one cluster index (building
+  // it is most of a compile at scale) and only one index is alive at a time (each is the size of the cluster).
+  let index: ClusterIndex | undefined;
+  const indexAt = (at: ClusterState): ClusterIndex => (index?.state === at ? index : (index = new ClusterIndex(at)));
+  const row = (host: string): HostRow => {
     const r = byHost.get(host);
     if (r === undefined) return { host, state: 'unknown' };
     const base = {
@@ -70,13 +73,12 @@ export async function hostConvergence(
     if (!r.live) return { ...base, state: 'stale' };
     const at = states.get(r.appliedOffset);
     if (at === undefined) return { ...base, state: 'diverged', reason: `reported offset ${r.appliedOffset} is past the head ${head}` };
-    // Hosts that applied the same offset share one cluster index: building it is most of a compile at scale.
-    const index = indexes.get(at) ?? new ClusterIndex(at);
-    indexes.set(at, index);
-    const snap = compileHost(at, host, options, index);
+    const snap = compileHost(at, host, options, indexAt(at));
     if (E.isLeft(snap)) return { ...base, state: 'diverged', reason: `the host does not exist at offset ${r.appliedOffset}` };
     const expectedHash = snapshotHash(snap.right, nodeSha256Hex);
     return { ...base, expectedHash, state: expectedHash === r.snapshotHash ? 'converged' : 'diverged' };
-  });
-  return { head, rows };
+  };
+  const offsetOf = (host: string): number => byHost.get(host)?.appliedOffset ?? -1;
+  const rowOf = new Map([...hosts].sort((a, b) => offsetOf(a) - offsetOf(b)).map((host) => [host, row(host)]));
+  return { head, rows: hosts.map((host) => rowOf.get(host)!) };
 }

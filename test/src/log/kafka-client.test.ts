@@ -25,7 +25,7 @@ const clientWith = (error: Error) => {
 };
 
 /** What kafkajs throws for a broker's error code: a KafkaJSProtocolError carrying its type. */
-const protocolError = (type: string): Error => Object.assign(new Error(`broker says ${type}`), { name: 'KafkaJSProtocolError', type, retriable: false });
+const protocolError = (type: string, retriable = false): Error => Object.assign(new Error(`broker says ${type}`), { name: 'KafkaJSProtocolError', type, retriable });
 
 test('an out-of-order sequence drops the producer and is retriable', async () => {
   const k = clientWith(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER'));
@@ -43,6 +43,15 @@ test('another broker error that kafkajs calls final keeps the producer and is no
   const err = await k.c.produce([{ key: 'a', value: 'v', timestampMs: 0 }]).then(() => assert.fail('produce must fail'), (e: unknown) => e);
   assert.ok(err instanceof LogError);
   assert.equal(err.retriable, false);
+  assert.equal(k.disconnected(), false);
+  assert.equal(k.current(), k.producer);
+});
+
+test('a leader-epoch error keeps the producer (its sequence lets the broker dedupe the retry) and stays retriable', async () => {
+  const k = clientWith(protocolError('FENCED_LEADER_EPOCH', true));
+  const err = await k.c.produce([{ key: 'a', value: 'v', timestampMs: 0 }]).then(() => assert.fail('produce must fail'), (e: unknown) => e);
+  assert.ok(err instanceof LogError);
+  assert.equal(err.retriable, true);
   assert.equal(k.disconnected(), false);
   assert.equal(k.current(), k.producer);
 });
