@@ -45,6 +45,15 @@ const kindOf = (o: unknown): Kind | undefined => {
 
 const bodyOf = (o: ElementsObject, kind: Kind): Body => (o as Record<Kind, Body>)[kind];
 
+const elementCount = (o: ElementsObject, kind: Kind): number => bodyOf(o, kind).elem?.length ?? 0;
+
+/** Whether `moved` can be what turned the list `last` into `xs` (by count: cheap, and it catches a delta that missed a change). */
+const addsUp = (xs: readonly unknown[], last: readonly unknown[], moved: ReadonlyMap<string, Moved<unknown>>): boolean => {
+  let n = last.length;
+  for (const m of moved.values()) n += (m.after === undefined ? 0 : 1) - (m.before === undefined ? 0 : 1);
+  return n === xs.length;
+};
+
 /** An element as a multiset member: most are addresses, taken as they are (an object's elements are all of one type). */
 const memberKey = (e: unknown): string => (typeof e === 'string' ? `s${e}` : canonicalJson(e));
 
@@ -181,6 +190,8 @@ export class SnapshotHasher {
       const is = now(kind, name);
       const sum = was === undefined ? undefined : this.sums.get(was);
       if (is === undefined || sum === undefined || this.sums.has(is)) continue;
+      // A delta that does not add up (not the change since the last snapshot) is not trusted: the object is summed whole.
+      if (elementCount(is, kind) !== elementCount(was!, kind) + moved.add.size - moved.del.size) continue;
       const next = sum.slice();
       for (const e of moved.add.values()) addMember(next, memberKey(e), 1);
       for (const e of moved.del.values()) addMember(next, memberKey(e), -1);
@@ -199,7 +210,7 @@ export class SnapshotHasher {
     let sum = this.sums.get(xs);
     if (sum === undefined) {
       const was = last === undefined || moved === undefined ? undefined : this.sums.get(last);
-      if (was !== undefined) {
+      if (was !== undefined && addsUp(xs, last!, moved!)) {
         sum = was.slice();
         for (const m of moved!.values()) {
           if (m.before !== undefined) addMember(sum, canonicalJson(m.before), -1);
@@ -229,8 +240,12 @@ export class SnapshotHasher {
   /**
    * `delta`, when given, is what changed since the last snapshot this hasher
    * hashed (or one of the same content: `lastHash`), as the incremental
-   * compiler reports it: a set it moved by elements is then rehashed by
-   * those elements, not whole.
+   * compiler reports it (summed, DeltaAccumulator, when snapshots were
+   * skipped): a set it moved by elements is then rehashed by those elements,
+   * not whole. Any other delta gives a wrong hash, silently — except where
+   * its counts do not add up to the new snapshot's (elements of a set or
+   * map, routes, sysctls), which is checked, and then that part is hashed
+   * whole.
    */
   hash(s: HostSnapshot, delta?: SnapshotDelta): string {
     const groups: Group[] = [];

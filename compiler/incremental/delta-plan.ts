@@ -38,7 +38,6 @@ const scan = (objects: readonly unknown[], chainNames: ReadonlySet<string>, setN
   }
 };
 
-
 /**
  * The chains (with their rules) and sets of an emitted document that the
  * delta names, by name, elements untouched. A document in parts (the

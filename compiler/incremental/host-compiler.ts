@@ -91,8 +91,7 @@ export class HostCompiler {
     this.bird = compileBird(state, host, this.section.announced);
     this.maps = this.mapObjects();
     this.mapsVersion = this.chains.maps.version;
-    this.parts = { chains: [], sets: [], maps: [], section: [] };
-    this.parts = this.assemble(true);
+    this.parts = this.assemble(sectionObjects(this.section));
     this.nftables = documentOf(this.parts);
   }
 
@@ -161,7 +160,7 @@ export class HostCompiler {
     const nft = result.chains.added.size + result.chains.removed.size + result.chains.rewritten.size + result.sets.added.size +
       result.sets.removed.size + result.sets.elements.size + result.maps.size > 0;
     if (nft || sectionMoved || reordered) {
-      this.parts = this.assemble(sectionMoved);
+      this.parts = this.assemble(sectionMoved ? sectionObjects(this.section) : this.parts.section);
       this.nftables = documentOf(this.parts);
     }
     return { snapshot: this.snapshot(), delta: result };
@@ -210,12 +209,7 @@ export class HostCompiler {
   }
 
   /** The document's parts now: chains and sets as their tables hand them out (the same arrays while nothing changed). */
-  private assemble(sectionMoved: boolean): NftParts {
-    return {
-      chains: this.chains.ordered(),
-      sets: this.sets.objectList(),
-      maps: MAP_NAMES.map((m) => this.maps[m]),
-      section: sectionMoved ? sectionObjects(this.section) : this.parts.section,
-    };
+  private assemble(section: readonly unknown[]): NftParts {
+    return { chains: this.chains.ordered(), sets: this.sets.objectList(), maps: MAP_NAMES.map((m) => this.maps[m]), section };
   }
 }

@@ -13,10 +13,6 @@ export class SortedTable<T> {
   /** Whether valueList has been handed out (and so must be copied before it changes). */
   private lent = false;
 
-  get size(): number {
-    return this.keyList.length;
-  }
-
   get(key: string): T | undefined {
     return this.byKey.get(key);
   }
