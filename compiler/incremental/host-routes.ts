@@ -10,7 +10,7 @@ import { byString } from '../model/sort';
 import { Cidr, cidrAddress, cidrLength, familyOf, hostCidr, Ip } from '../net/ip';
 import { FOLDNET_RTPROTO, RouteModel } from '../compile/snapshot';
 import { ipSortKey } from './ip-order';
-import { SortedTable } from './sorted-table';
+import { Moved, SortedTable } from './sorted-table';
 
 const workloadRoute = (ip: Ip, dev: string): RouteModel =>
   ({ dst: hostCidr(ip), type: 'unicast', dev, scope: familyOf(ip) === 4 ? 'link' : 'global', protocol: FOLDNET_RTPROTO });
@@ -34,10 +34,8 @@ const preferred = (rs: readonly RouteModel[]): RouteModel => {
 export class HostRoutes {
   private readonly candidates = new Map<string, RouteModel[]>();
   /** The preferred route of each destination, by its sort key. */
-  private readonly table = new SortedTable<RouteModel>();
+  private readonly table = new SortedTable<RouteModel>({ tracked: true });
   private blocks: readonly Cidr[] = [];
-  /** Destinations whose route may have changed since the last takeMoved(), with the route each had before. */
-  private moved = new Map<string, RouteModel | undefined>();
 
   /** An endpoint left (old), arrived (next), or changed. */
   setEndpoint(old: EndpointModel | undefined, next: EndpointModel | undefined): void {
@@ -51,11 +49,9 @@ export class HostRoutes {
     for (const b of blocks) this.add(blackholeRoute(b));
   }
 
-  /** The destinations whose route may have changed since the last call: the route before and now. */
-  takeMoved(): Map<string, { before: RouteModel | undefined; after: RouteModel | undefined }> {
-    const out = new Map([...this.moved].map(([dst, before]) => [dst, { before, after: this.table.get(cidrKey(dst as Cidr)) }]));
-    this.moved = new Map();
-    return out;
+  /** The destinations (by sort key) whose route changed since the last call: the route before and now. */
+  takeMoved(): Map<string, Moved<RouteModel>> {
+    return this.table.takeMoved();
   }
 
   /** Sorted as compileRoutes sorts them; never changed once returned. */
@@ -80,7 +76,6 @@ export class HostRoutes {
   /** The table's entry for `dst` after its candidates changed; an equal route keeps its object, so an unchanged list stays the same array. */
   private settle(dst: Cidr): void {
     const key = cidrKey(dst);
-    if (!this.moved.has(dst)) this.moved.set(dst, this.table.get(key));
     const list = this.candidates.get(dst);
     if (list === undefined) {
       this.table.delete(key);

@@ -9,14 +9,12 @@ import { EndpointModel } from '../model/types';
 import { SysctlModel } from '../compile/snapshot';
 import { sysctlsOf } from '../compile/sysctls';
 import { jsonEqual } from './json-equal';
-import { SortedTable } from './sorted-table';
+import { Moved, SortedTable } from './sorted-table';
 
 export class HostSysctls {
   /** How many local endpoints ask for each setting. */
   private readonly counts = new Map<string, number>();
-  private readonly table = new SortedTable<SysctlModel>();
-  /** Keys whose setting may have changed since the last takeMoved(), with the setting each had before. */
-  private moved = new Map<string, SysctlModel | undefined>();
+  private readonly table = new SortedTable<SysctlModel>({ tracked: true });
 
   constructor(private readonly host: string) {}
 
@@ -30,11 +28,9 @@ export class HostSysctls {
     for (const s of after) this.count(s, 1);
   }
 
-  /** The keys whose setting may have changed since the last call: the setting before and now. */
-  takeMoved(): Map<string, { before: SysctlModel | undefined; after: SysctlModel | undefined }> {
-    const out = new Map([...this.moved].map(([key, before]) => [key, { before, after: this.table.get(key) }]));
-    this.moved = new Map();
-    return out;
+  /** The keys whose setting changed since the last call: the setting before and now. */
+  takeMoved(): Map<string, Moved<SysctlModel>> {
+    return this.table.takeMoved();
   }
 
   /** Sorted by key; never changed once returned. */
@@ -47,7 +43,6 @@ export class HostSysctls {
   }
 
   private count(s: SysctlModel, by: number): void {
-    if (!this.moved.has(s.key)) this.moved.set(s.key, this.table.get(s.key));
     const n = (this.counts.get(s.key) ?? 0) + by;
     if (n === 0) {
       this.counts.delete(s.key);

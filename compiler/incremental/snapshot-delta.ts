@@ -9,6 +9,7 @@
 import type { RouteModel, SysctlModel } from '../compile/snapshot';
 import { canonicalJson } from '../hash/canonical';
 import { jsonEqual } from './json-equal';
+import type { Moved } from './sorted-table';
 
 export interface ElementDelta {
   /** Elements that came, and went, keyed by canonical JSON (of the element; of its key, for map elements). */
@@ -27,10 +28,7 @@ export interface SnapshotDelta {
   readonly bird: boolean;
 }
 
-export interface Moved<T> {
-  readonly before: T | undefined;
-  readonly after: T | undefined;
-}
+export type { Moved };
 
 export const isEmptyDelta = (d: SnapshotDelta): boolean =>
   d.chains.added.size + d.chains.removed.size + d.chains.rewritten.size + d.sets.added.size + d.sets.removed.size === 0 &&

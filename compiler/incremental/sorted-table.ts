@@ -5,6 +5,14 @@
 // (copy on write), so asking for the list costs nothing while nothing
 // changed, and a burst of changes between two asks costs one copy, not a
 // rebuild. Finding a key is a map lookup; its place, a binary search.
+// A tracked table also remembers, for each key it changed since the last
+// takeMoved(), the value the key had before: what a delta carries.
+
+/** A key's value before a run of changes and after it (undefined: absent). */
+export interface Moved<T> {
+  readonly before: T | undefined;
+  readonly after: T | undefined;
+}
 
 export class SortedTable<T> {
   private readonly byKey = new Map<string, T>();
@@ -12,6 +20,21 @@ export class SortedTable<T> {
   private valueList: T[] = [];
   /** Whether valueList has been handed out (and so must be copied before it changes). */
   private lent = false;
+  /** Keys changed since the last takeMoved(), with their values before (tracked tables only). */
+  private moved: Map<string, T | undefined> | undefined;
+
+  constructor(options: { readonly tracked?: boolean } = {}) {
+    if (options.tracked === true) this.moved = new Map();
+  }
+
+  /** The keys changed since the last call, with their values then and now; forgets them. */
+  takeMoved(): Map<string, Moved<T>> {
+    const out = new Map<string, Moved<T>>();
+    if (this.moved === undefined) return out;
+    for (const [key, before] of this.moved) out.set(key, { before, after: this.byKey.get(key) });
+    this.moved.clear();
+    return out;
+  }
 
   get(key: string): T | undefined {
     return this.byKey.get(key);
@@ -36,6 +59,7 @@ export class SortedTable<T> {
   set(key: string, value: T): void {
     const had = this.byKey.has(key);
     if (had && this.byKey.get(key) === value) return;
+    this.remember(key);
     this.byKey.set(key, value);
     const i = lowerBound(this.keyList, key);
     this.own();
@@ -47,12 +71,18 @@ export class SortedTable<T> {
   }
 
   delete(key: string): boolean {
-    if (!this.byKey.delete(key)) return false;
+    if (!this.byKey.has(key)) return false;
+    this.remember(key);
+    this.byKey.delete(key);
     const i = lowerBound(this.keyList, key);
     this.own();
     this.keyList.splice(i, 1);
     this.valueList.splice(i, 1);
     return true;
+  }
+
+  private remember(key: string): void {
+    if (this.moved !== undefined && !this.moved.has(key)) this.moved.set(key, this.byKey.get(key));
   }
 
   private own(): void {
