@@ -38,6 +38,34 @@ export const podKey = (p: K.K8sPod): string => `${p.metadata.namespace ?? 'defau
  */
 export const podKeyAs = (p: K.K8sPod, known: string): string => namespacedKey(p.metadata.namespace ?? 'default', p.metadata.name, known);
 
+/** The address at status.podIPs[i], as the document's own string when it is already canonical: the model keeps one string, not two. */
+const podIp = (text: string, i: number): E.Either<string, Ip> => {
+  const ip = parseIp(text);
+  if (E.isLeft(ip)) return E.left(`status.podIPs[${i}].ip: ${ip.left}`);
+  return ip.right === text ? E.right(text as Ip) : ip;
+};
+
+/**
+ * The pod's addresses (status.podIPs, else status.podIP), sorted, in a list
+ * of their own of the right size; or the first problem. Nearly every pod has
+ * one address: its list is built as it is, with nothing to sort.
+ */
+const podIps = (p: K.K8sPod): E.Either<string, Ip[]> => {
+  const list = p.status?.podIPs;
+  const one = list === undefined ? p.status?.podIP || undefined : list.length === 1 ? list[0]!.ip : undefined;
+  if (one !== undefined) {
+    const ip = podIp(one, 0);
+    return E.isLeft(ip) ? ip : E.right([ip.right]);
+  }
+  const ips: Ip[] = [];
+  for (let i = 0; i < (list?.length ?? 0); i++) {
+    const ip = podIp(list![i]!.ip, i);
+    if (E.isLeft(ip)) return ip;
+    ips.push(ip.right);
+  }
+  return E.right(sortIps(ips)); // a copy of the right size, too: `ips` grew by push
+};
+
 /**
  * `previous`: the endpoint the fold holds at this pod's key, if any. A pod
  * keeps its interface name for life (a hash of its namespace and name), so a
@@ -46,15 +74,8 @@ export const podKeyAs = (p: K.K8sPod, known: string): string => namespacedKey(p.
  */
 export const podModel = (p: K.K8sPod, previous?: EndpointModel, key: string = podKey(p)): E.Either<string, EndpointModel> => {
   const ns = p.metadata.namespace ?? 'default';
-  const texts = p.status?.podIPs?.map((x) => x.ip) ?? (p.status?.podIP ? [p.status.podIP] : []);
-  const ips: Ip[] = [];
-  for (let i = 0; i < texts.length; i++) {
-    const text = texts[i]!;
-    const ip = parseIp(text);
-    if (E.isLeft(ip)) return E.left(`status.podIPs[${i}].ip: ${ip.left}`);
-    // The document's own string when it is already canonical: the model keeps one string, not two.
-    ips.push(ip.right === text ? (text as Ip) : ip.right);
-  }
+  const ips = podIps(p);
+  if (E.isLeft(ips)) return ips;
   // Not flatMap: its list keeps room for 17, and the model keeps the list for the pod's life. (Nor a filter that keeps all.)
   const perContainer = (p.spec?.containers ?? []).map((c) => {
     const all = c.ports ?? [];
@@ -68,7 +89,7 @@ export const podModel = (p: K.K8sPod, previous?: EndpointModel, key: string = po
     name: p.metadata.name,
     host: p.spec?.nodeName ?? '',
     interfaceName: samePod ? previous.interfaceName : podInterfaceName(ns, p.metadata.name),
-    ips: sortIps(ips), // a copy of the right size, too: `ips` grew by push
+    ips: ips.right,
     labels: p.metadata.labels ?? {},
     // The same list as before when the namespace is (the model keeps one list, not one per put).
     profiles: samePod ? previous.profiles : [namespaceProfile(ns)],

@@ -28,6 +28,9 @@ export const familyOf = (ip: Ip | Cidr | IpPrefix): Family => (ip.includes(':') 
 export const maxPrefix = (f: Family): number => (f === 4 ? 32 : 128);
 
 export const parseIp = (s: string): E.Either<string, Ip> => {
+  // A dotted quad DOTTED accepts is canonical already (no leading zeros, each octet in range): the string is its own
+  // rendering. Replay parses an address for nearly every endpoint, and the parse and print cost more than the match.
+  if (DOTTED.test(s)) return E.right(s as Ip);
   const a = parseAddr(s);
   return a ? E.right(a.toString() as Ip) : E.left(`expected an IPv4 or IPv6 address, got ${JSON.stringify(s)}`);
 };
@@ -51,9 +54,17 @@ const networkOf = (addr: ipaddr.IPv4 | ipaddr.IPv6, len: number): string => {
   return ipaddr.fromByteArray(bytes).toString();
 };
 
+/** `a.b.c.d/32` with a canonical dotted quad: what parseCidr would print, so it can be kept as it is (an endpoint's address). */
+const isCanonicalHostV4 = (s: string): boolean => {
+  const slash = s.length - 3;
+  return slash > 0 && s.charCodeAt(slash) === 47 && s.endsWith('32') && DOTTED.test(s.slice(0, slash));
+};
+
 /** A network; host bits set are cleared (as Kubernetes does for ipBlock). A bare address is a host route. */
 export const parseCidr = (s: string): E.Either<string, Cidr> =>
-  E.map(({ addr, len }: { addr: ipaddr.IPv4 | ipaddr.IPv6; len: number }) => `${networkOf(addr, len)}/${len}` as Cidr)(splitPrefix(s));
+  isCanonicalHostV4(s)
+    ? E.right(s as Cidr)
+    : E.map(({ addr, len }: { addr: ipaddr.IPv4 | ipaddr.IPv6; len: number }) => `${networkOf(addr, len)}/${len}` as Cidr)(splitPrefix(s));
 
 /** Like parseCidr but refuses host bits, for places where they are a typo rather than a habit. */
 export const parseStrictCidr = (s: string): E.Either<string, Cidr> =>

@@ -3,19 +3,23 @@
 // with a message that says what was expected and what was given.
 import * as t from 'io-ts';
 import { isDns1123Label, isDns1123Subdomain, isLabelName } from './name-syntax';
-import { quickDecoder, withQuick } from './quick-decode';
+import { FAIL, quickDecoder, withQuick } from './quick-decode';
 
 export const show = (u: unknown): string => JSON.stringify(u) ?? String(u);
 
+// Each carries its quick twin (quick-decode.ts): validate's success path without the Either around it.
 const refined = <A>(name: string, check: (u: unknown) => string | undefined, convert: (u: unknown) => A = (u) => u as A) =>
-  new t.Type<A, unknown, unknown>(
-    name,
-    (u): u is A => check(u) === undefined,
-    (u, c) => {
-      const problem = check(u);
-      return problem === undefined ? t.success(convert(u)) : t.failure(u, c, problem);
-    },
-    (a) => a,
+  withQuick(
+    new t.Type<A, unknown, unknown>(
+      name,
+      (u): u is A => check(u) === undefined,
+      (u, c) => {
+        const problem = check(u);
+        return problem === undefined ? t.success(convert(u)) : t.failure(u, c, problem);
+      },
+      (a) => a,
+    ),
+    (u) => (check(u) === undefined ? convert(u) : FAIL),
   );
 
 
@@ -82,7 +86,7 @@ const sortInPlace = (keys: string[]): string[] => {
 };
 
 export type Labels = Readonly<Record<string, string>>;
-export const Labels = new t.Type<Labels, unknown, unknown>(
+const LabelsCodec = new t.Type<Labels, unknown, unknown>(
   'labels',
   (u): u is Labels => typeof u === 'object' && u !== null,
   (u, c) => {
@@ -101,6 +105,18 @@ export const Labels = new t.Type<Labels, unknown, unknown>(
   },
   (a) => a,
 );
+export const Labels = withQuick(LabelsCodec, (u) => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return FAIL;
+  const keys = Object.keys(u);
+  if (canonicalLabels(u, keys)) return u;
+  const out: Record<string, string> = {};
+  for (const k of sortInPlace(keys)) {
+    const v = (u as Record<string, unknown>)[k];
+    if (labelKeyProblem(k) !== undefined || labelValueProblem(v) !== undefined) return FAIL;
+    out[k] = v as string;
+  }
+  return out;
+});
 
 export type PortNumber = number & { readonly PortNumber: unique symbol };
 const portProblem = (u: unknown): string | undefined =>
@@ -135,14 +151,20 @@ const parsePortSpec = (u: unknown): PortSpec | string => {
   return portNameProblem(u) ?? { kind: 'name', name: u };
 };
 
-export const PortSpec = new t.Type<PortSpec, number | string, unknown>(
-  'port',
-  (u): u is PortSpec => typeof u === 'object' && u !== null && 'kind' in u,
-  (u, c) => {
+export const PortSpec = withQuick(
+  new t.Type<PortSpec, number | string, unknown>(
+    'port',
+    (u): u is PortSpec => typeof u === 'object' && u !== null && 'kind' in u,
+    (u, c) => {
+      const r = parsePortSpec(u);
+      return typeof r === 'string' ? t.failure(u, c, r) : t.success(r);
+    },
+    (p) => (p.kind === 'number' ? p.port : p.kind === 'range' ? `${p.from}:${p.to}` : p.name),
+  ),
+  (u) => {
     const r = parsePortSpec(u);
-    return typeof r === 'string' ? t.failure(u, c, r) : t.success(r);
+    return typeof r === 'string' ? FAIL : r;
   },
-  (p) => (p.kind === 'number' ? p.port : p.kind === 'range' ? `${p.from}:${p.to}` : p.name),
 );
 
 /** Calico spells protocols TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite, or a number 1-255. */
@@ -153,19 +175,26 @@ export const protocolNumber = (p: Protocol): number => (typeof p === 'number' ? 
 const PORTED_PROTOCOLS: Readonly<Record<number, 'TCP' | 'UDP' | 'SCTP'>> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
 /** The name of a protocol with ports (what services and port rules speak of), if `n` is one. */
 export const portedProtocolName = (n: number): 'TCP' | 'UDP' | 'SCTP' | undefined => PORTED_PROTOCOLS[n];
-export const Protocol = new t.Type<Protocol, Protocol, unknown>(
-  'protocol',
-  (u): u is Protocol => true,
-  (u, c) => {
-    if (typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= 255) return t.success(u);
-    if (typeof u === 'string') {
-      if (/^\d+$/.test(u) && Number(u) >= 1 && Number(u) <= 255) return t.success(Number(u));
-      const p = PROTOCOL_NAMES[u.toLowerCase()];
-      if (p !== undefined) return t.success(p);
-    }
-    return t.failure(u, c, `expected a protocol (TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or 1-255), got ${show(u)}`);
-  },
-  (p) => p,
+/** The protocol `u` spells, if any. */
+const protocolOf = (u: unknown): Protocol | undefined => {
+  if (typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= 255) return u;
+  if (typeof u === 'string') {
+    if (/^\d+$/.test(u) && Number(u) >= 1 && Number(u) <= 255) return Number(u);
+    return PROTOCOL_NAMES[u.toLowerCase()];
+  }
+  return undefined;
+};
+export const Protocol = withQuick(
+  new t.Type<Protocol, Protocol, unknown>(
+    'protocol',
+    (u): u is Protocol => true,
+    (u, c) => {
+      const p = protocolOf(u);
+      return p !== undefined ? t.success(p) : t.failure(u, c, `expected a protocol (TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or 1-255), got ${show(u)}`);
+    },
+    (p) => p,
+  ),
+  (u) => protocolOf(u) ?? FAIL,
 );
 
 export type Asn = number & { readonly Asn: unique symbol };

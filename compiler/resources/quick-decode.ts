@@ -94,23 +94,48 @@ const propsQuick = (props: Record<string, t.Decoder<unknown, unknown>>, partial:
   };
 };
 
+/**
+ * Whether `v`'s keys are `u`'s, in the same order, perhaps followed by more:
+ * as a props member's copy of `u` is (`{ ...u }`, then fields written). When
+ * every other member gave back `u` itself, mergeAll would then build a copy
+ * of `v`, key for key and value for value (u's keys first, where v's values
+ * win when they differ; then v's own). Plain objects without symbol keys
+ * only: mergeAll's for-in would also copy inherited keys, and never symbols.
+ */
+const extendsInOrder = (u: Record<string, unknown>, v: Record<string, unknown>): boolean => {
+  if (Object.getPrototypeOf(u) !== Object.prototype || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const uk = Object.keys(u);
+  const vk = Object.keys(v);
+  if (vk.length < uk.length) return false;
+  for (let i = 0; i < uk.length; i++) if (uk[i] !== vk[i]) return false;
+  return Object.getOwnPropertySymbols(v).length === 0;
+};
+
 const intersectionQuick = (codecs: readonly t.Decoder<unknown, unknown>[]): Quick => {
   const quicks = codecs.map(quickDecoder);
   if (quicks.length === 0) return (u) => u;
   return (u) => {
     // Most members give back `u` itself, and then so would mergeAll: the list is made only when one does not.
     let us: unknown[] | undefined;
+    // The one member that did not, while it is the only one.
+    let only: unknown;
     for (let i = 0; i < quicks.length; i++) {
       const v = quicks[i]!(u);
       if (v === FAIL) return FAIL;
-      if (us !== undefined) us.push(v);
-      else if (v !== u) {
+      if (us !== undefined) {
+        us.push(v);
+        if (v !== u) only = undefined;
+      } else if (v !== u) {
         us = [];
         for (let j = 0; j < i; j++) us.push(u);
         us.push(v);
+        only = v;
       }
     }
-    return us === undefined ? u : mergeAll(u, us);
+    if (us === undefined) return u;
+    // mergeAll would copy `only` field for field, in its order: `only` (a member's own copy of `u`) stands for that copy.
+    if (only !== undefined && isRecord(u) && isRecord(only) && extendsInOrder(u, only)) return only;
+    return mergeAll(u, us);
   };
 };
 
