@@ -30,8 +30,8 @@ import { sha256Hex } from '../hash/canonical';
 import { decodeValueTree, encodeValueTree } from './value-codec';
 
 export const CHECKPOINT_FORMAT = 'foldnet-checkpoint';
-/** Bump when the encoding or ClusterState's shape changes: older checkpoints are then ignored, never misread. 2: services, host endpoints, Felix configuration, pools' allowedUses. */
-export const CHECKPOINT_VERSION = 2;
+/** Bump when the encoding or ClusterState's shape changes: older checkpoints are then ignored, never misread. 2: services, host endpoints, Felix configuration, pools' allowedUses. 3: the hosts' BGP address index. */
+export const CHECKPOINT_VERSION = 3;
 
 export interface Checkpoint {
   /** sha256 of `text`: the checkpoint's address. */

@@ -5,7 +5,7 @@
 // invariant before their first write: foldAll folds them on transient maps,
 // where a write cannot be taken back.
 import * as E from 'fp-ts/Either';
-import { cidrsOverlap, cidrAddress, Ip, IpPrefix } from '../net/ip';
+import { cidrsOverlap, cidrAddress, Ip } from '../net/ip';
 import * as F from '../resources/foldnet-kinds';
 import * as K from '../resources/k8s-kinds';
 import { K8sService } from '../resources/k8s-service';
@@ -21,6 +21,7 @@ import { ClusterState } from './state';
 import { poolServiceConflict, putFelixConfig, putHostEndpoint, putService, removeService, serviceAt } from './services';
 import { Change } from './changes';
 import { del, delKnown, fromEither, inKeyOrder, set, setKnown, Step, withChanges } from './step';
+import { reindex } from './address-index';
 
 export type { Step } from './step';
 
@@ -32,13 +33,8 @@ const withOwners = (state: ClusterState, remove: readonly Ip[], add: readonly Ip
   return owners === state.ipOwners ? state : { ...state, ipOwners: owners };
 };
 
-/** `address === (prefix && cidrAddress(prefix))`, without slicing the prefix. */
-const addressIs = (prefix: IpPrefix | undefined, address: string): boolean => {
-  if (!prefix) return address === prefix;
-  const slash = prefix.indexOf('/');
-  const end = slash >= 0 ? slash : Math.max(prefix.length - 1, 0); // as cidrAddress's slice(0, -1)
-  return end === address.length && prefix.startsWith(address);
-};
+/** A host's BGP addresses (IPv4 first), as the hostAddresses index files them. */
+const bgpAddresses = (h: HostModel | undefined): Ip[] => (h === undefined ? [] : [h.ipv4, h.ipv6].flatMap((p) => (p ? [cidrAddress(p)] : [])));
 
 /**
  * `request` set: IPAM chooses the addresses (compiler/ipam/assign.ts) and the
@@ -94,25 +90,20 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
   switch (kind) {
     case 'Host':
       return fromEither(FM.hostModel(value as F.Host), (h) => {
-        // Every host is compared with every other as the hosts arrive: nothing is built per comparison.
-        const mine = [h.ipv4, h.ipv6].flatMap((ip) => (ip ? [{ ip, address: cidrAddress(ip) }] : []));
-        const clash = (other: HostModel): Ip | undefined => {
-          if (other.name === h.name) return undefined;
-          for (const { ip, address } of mine)
-            if (other.ipv4 === ip || other.ipv6 === ip || addressIs(other.ipv4, address) || addressIs(other.ipv6, address)) return address;
-          return undefined;
-        };
-        // The rejection names the first clashing host in key order; sorting every host costs more than looking first.
-        if (state.hosts.some((other) => clash(other) !== undefined))
-          for (const other of inKeyOrder(state.hosts)) {
-            const ip = clash(other);
-            if (ip !== undefined) return E.left(`BGP address ${ip} is already used by host ${other.name}`);
-          }
-        for (const ip of [h.ipv4, h.ipv6]) {
-          const service = ip === undefined ? undefined : serviceAt(state, cidrAddress(ip));
-          if (service !== undefined) return E.left(`BGP address ${cidrAddress(ip!)} is the address of service ${service}`);
+        const mine = bgpAddresses(h);
+        // The rejection names the first clashing host in key order, and the first of this host's addresses it uses.
+        const others = mine.flatMap((a) => (state.hostAddresses.get(a) ?? []).filter((k) => state.hosts.get(k)!.name !== h.name));
+        if (others.length > 0) {
+          const other = state.hosts.get(others.reduce((a, b) => (b < a ? b : a)))!;
+          const used = mine.find((a) => bgpAddresses(other).includes(a))!;
+          return E.left(`BGP address ${used} is already used by host ${other.name}`);
         }
-        return set(state, 'hosts', 'host', key, h);
+        for (const address of mine) {
+          const service = serviceAt(state, address);
+          if (service !== undefined) return E.left(`BGP address ${address} is the address of service ${service}`);
+        }
+        const hostAddresses = reindex(state.hostAddresses, key, bgpAddresses(state.hosts.get(key)), mine);
+        return set({ ...state, hostAddresses }, 'hosts', 'host', key, h);
       });
     case 'IPPool':
       return fromEither(FM.poolModel(value as F.IPPool), (p) => {
@@ -166,7 +157,8 @@ export const removeEntity = (state: ClusterState, kind: KindId, key: string): St
   switch (kind) {
     case 'Host': {
       const released = releaseHostBlocks(state, key);
-      return withChanges(del(released.state, 'hosts', 'host', key), released.changes);
+      const hostAddresses = reindex(released.state.hostAddresses, key, bgpAddresses(released.state.hosts.get(key)), []);
+      return withChanges(del({ ...released.state, hostAddresses }, 'hosts', 'host', key), released.changes);
     }
     case 'IPPool':
       return fromEither(releasePoolBlocks(state, state.pools.get(key), undefined), (r) => withChanges(del(r.state, 'pools', 'pool', key), r.changes));

@@ -7,16 +7,16 @@
 //   - services may share an address only on different (protocol, port)s;
 //   - one host endpoint per (host, interface).
 // A rejection names the first conflict in a deterministic order. The
-// `serviceAddresses` index (address → service keys, sorted) is kept here.
+// `serviceAddresses` index (address → service keys, sorted) is kept here
+// (address-index.ts).
 import * as E from 'fp-ts/Either';
-import { Map as IMap } from 'immutable';
-import { cidrAddress, cidrContains, compareIp, Ip } from '../net/ip';
+import { cidrContains, compareIp, Ip } from '../net/ip';
 import { HostEndpointModel, PoolModel, ServiceModel, ServicePortModel } from '../model/types';
 import { felixConfigModel } from '../model/from-foldnet';
 import * as F from '../resources/foldnet-kinds';
-import { byString } from '../model/sort';
 import { ClusterState } from './state';
 import { del, set, Step } from './step';
+import { reindex } from './address-index';
 import { portedProtocolName } from '../resources/primitives';
 
 const portText = (p: ServicePortModel): string => `${portedProtocolName(p.protocol) ?? p.protocol} port ${p.port}`;
@@ -33,8 +33,10 @@ export const serviceAt = (state: ClusterState, ip: Ip, except?: string): string 
 const poolHolding = (state: ClusterState, ip: Ip): PoolModel | undefined => [...state.pools.values()].find((p) => cidrContains(p.cidr, ip));
 
 /** Hosts' BGP addresses are unique, so at most one host has it. */
-const hostWithAddress = (state: ClusterState, ip: Ip): string | undefined =>
-  [...state.hosts.values()].find((h) => (h.ipv4 !== undefined && cidrAddress(h.ipv4) === ip) || (h.ipv6 !== undefined && cidrAddress(h.ipv6) === ip))?.name;
+const hostWithAddress = (state: ClusterState, ip: Ip): string | undefined => {
+  const key = state.hostAddresses.get(ip)?.[0];
+  return key === undefined ? undefined : state.hosts.get(key)?.name;
+};
 
 const sharedPort = (a: ServiceModel, b: ServiceModel): ServicePortModel | undefined =>
   a.ports.find((p) => b.ports.some((q) => q.protocol === p.protocol && q.port === p.port));
@@ -55,15 +57,6 @@ const addressProblem = (state: ClusterState, svc: ServiceModel, ip: Ip): string 
   return undefined;
 };
 
-const reindex = (index: IMap<string, readonly string[]>, key: string, remove: readonly Ip[], add: readonly Ip[]): IMap<string, readonly string[]> => {
-  let out = index;
-  for (const ip of remove) {
-    const rest = (out.get(ip) ?? []).filter((k) => k !== key);
-    out = rest.length === 0 ? out.delete(ip) : out.set(ip, rest);
-  }
-  for (const ip of add) out = out.set(ip, [...(out.get(ip) ?? []).filter((k) => k !== key), key].sort(byString));
-  return out;
-};
 
 export const putService = (state: ClusterState, svc: ServiceModel): Step => {
   const existing = state.services.get(svc.key);

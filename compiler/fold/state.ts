@@ -54,6 +54,8 @@ export interface ClusterState {
   readonly ipOwners: IMap<string, string>;
   /** Which services announce each address (keys sorted; several when their ports differ): an index of `services`. */
   readonly serviceAddresses: IMap<string, readonly string[]>;
+  /** Which host peers from each BGP address (its key; the fold keeps them unique): an index of `hosts`. */
+  readonly hostAddresses: IMap<string, readonly string[]>;
   /** IPAM blocks by CIDR (compiler/ipam/). */
   readonly blocks: IMap<string, BlockModel>;
   /** Host → the blocks affine to it, sorted: an index of `blocks` by host. */
@@ -82,6 +84,7 @@ export const emptyState = (): ClusterState => ({
   felixConfig: DEFAULT_FELIX_CONFIG,
   ipOwners: IMap(),
   serviceAddresses: IMap(),
+  hostAddresses: IMap(),
   blocks: IMap(),
   blockAffinities: IMap(),
   allocations: IMap(),
@@ -108,6 +111,7 @@ export const stateToPlain = (s: ClusterState): Record<string, unknown> => ({
   felixConfig: s.felixConfig,
   ipOwners: sortedEntries(s.ipOwners),
   serviceAddresses: sortedEntries(s.serviceAddresses),
+  hostAddresses: sortedEntries(s.hostAddresses),
   blocks: sortedEntries(s.blocks),
   blockAffinities: sortedEntries(s.blockAffinities),
   allocations: sortedEntries(s.allocations),
