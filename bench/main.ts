@@ -2,13 +2,11 @@
 // realistic cluster and its event log, then measures in child processes of
 // their own: replay speed from the embedded log, a full compile of one host,
 // single events applied incrementally, kernel apply in a fresh network
-// namespace (as root; one set element added to sets of growing size too),
+// namespace (as root; one set element added to sets of growing size, and one
+// endpoint added or relabelled on hosts of 100 and 1,000 endpoints, too),
 // an agent's peak memory, and (as root) the latency from an event appended to
 // it live on the remote host's kernel, on the demo cluster. Prints a table
-// and writes the same figures as JSON. It asserts nothing.
-//   npm run bench [-- --quick] [--out bench-results.json] [--cache-dir DIR]
-//                 [--only replay,compile,kernel,memory,latency] [--log-backends] [--incident]
-// --quick runs everything at a tenth of the size (latency: fewer changes).
+// and writes the same figures as JSON. It asserts nothing. Usage: USAGE below.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -29,6 +27,12 @@ export interface BenchOptions {
 }
 
 export const SECTIONS = ['replay', 'compile', 'kernel', 'memory', 'latency'] as const;
+
+/** What --help prints (and nothing is measured). */
+export const USAGE = `npm run bench [-- --quick] [--out bench-results.json] [--cache-dir DIR]
+              [--only ${SECTIONS.join(',')}] [--log-backends] [--incident]
+--quick runs everything at a tenth of the size (latency: fewer changes; density: fewer samples).
+`;
 
 export const parseArgs = (argv: readonly string[]): BenchOptions => {
   const value = (name: string): string | undefined => {
@@ -179,11 +183,14 @@ export async function benchAndWrite(o: BenchOptions, print: (line: string) => vo
 }
 
 if (require.main === module) {
-  benchAndWrite(parseArgs(process.argv.slice(2)), (l) => void process.stdout.write(`${l}\n`)).then(
-    () => undefined,
-    (e: unknown) => {
-      process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) process.stdout.write(USAGE);
+  else
+    benchAndWrite(parseArgs(argv), (l) => void process.stdout.write(`${l}\n`)).then(
+      () => undefined,
+      (e: unknown) => {
+        process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.exit(1);
+      },
+    );
 }

@@ -5,6 +5,7 @@
 // agent does after each apply (its remembered digests count); then report
 // the process's peak resident set.
 import * as E from 'fp-ts/Either';
+import type { HostSnapshot } from '../compiler/compile/snapshot';
 import { SnapshotHasher } from '../compiler/compile/snapshot-hash';
 import { nodeSha256Hex } from '../src/hash/sha256';
 import { isEmptyDelta, SnapshotDelta } from '../compiler/incremental/snapshot-delta';
@@ -34,7 +35,7 @@ export async function measureAgentRss(path: string, clusterEvents: number, follo
     const host = hostName(0);
     const inc = new IncrementalCompiler(state, [host]);
     const hasher = new SnapshotHasher(nodeSha256Hex);
-    const hash = (s: E.Either<unknown, Parameters<SnapshotHasher['hash']>[0]>, delta?: SnapshotDelta) => void (E.isRight(s) && hasher.hash(s.right, delta));
+    const hash = (s: E.Either<unknown, HostSnapshot>, delta?: SnapshotDelta) => void (E.isRight(s) && hasher.hash(s.right, delta));
     hash(inc.snapshot(host));
     // Then it follows the log event by event.
     for await (const e of log.read(clusterEvents, clusterEvents + followEvents)) {

@@ -13,7 +13,6 @@ type Row = [string, string, string];
 
 const n = (x: number | null | undefined, unit = ''): string => (x === undefined || x === null || Number.isNaN(x) ? '-' : `${x.toLocaleString('en-US')}${unit}`);
 
-
 const stepsText = (steps: Partial<Record<string, number>> | undefined): string => Object.entries(steps ?? {}).map(([st, ms]) => `${st} ${n(ms)}`).join(', ');
 
 const KINDS: Array<[EventKind, string]> = [['endpointAdded', 'endpoint added'], ['labelsChanged', 'labels changed'], ['policyEdited', 'policy edited']];

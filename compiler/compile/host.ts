@@ -36,15 +36,16 @@ export const compileHost = (
   const index = kept?.state === state ? kept : new ClusterIndex(state);
   // Compiled once: its chains and sets go into the ruleset, the addresses it announces into BIRD's config.
   const section = compileSection(index, host);
+  const local = index.localEndpoints(host);
   return E.right({
     host,
     offset: state.offset,
     // Owned blocks become blackholes (announced as aggregates); borrowed
     // addresses are workload host routes like any other, announced alone.
-    routes: routesOf(host, index.localEndpoints(host), ownedBlocks(state, host)),
+    routes: routesOf(host, local, ownedBlocks(state, host)),
     nftables: compileNftables(state, host, options, index, section),
     bird: compileBird(state, host, section.announced),
-    sysctls: sysctlsOf(state, host, index.localEndpoints(host)),
+    sysctls: sysctlsOf(state, host, local),
   });
 };
 

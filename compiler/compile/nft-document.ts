@@ -17,7 +17,7 @@ import * as N from './names';
 import { baseChains, ChainSpec, endpointChains, EndpointToHostAction, MAP_NAMES, MapElem, policyChainSpec, profileChainSpec } from './nft-chains';
 import { RuleContext } from './nft-rules';
 import { SetRegistry } from './set-registry';
-import { chainObject, mapObject, ruleObjects, setElements, setObject, tableObject } from './nft-objects';
+import { chainObject, mapObject, prepareMemberships, ruleObjects, setElements, setObject, tableObject } from './nft-objects';
 import { compileSection, NftSection, sectionObjects } from './nft-section';
 
 export { chainObject, mapObject, ruleObjects, setElements, setObject, tableObject } from './nft-objects';
@@ -67,7 +67,7 @@ export const compileNftables = (
   const out: unknown[] = [tableObject()];
   for (const c of sortedChains) out.push(chainObject(c));
   const sets = ctx.sets.all();
-  index.prepareMemberships(sets.flatMap((s) => (s.source.kind === 'members' ? [s.source] : [])));
+  prepareMemberships(index, sets);
   for (const s of sets) out.push(setObject(s, setElements(index, s)));
   for (const name of MAP_NAMES) out.push(mapObject(name, maps[name]!));
   for (const c of sortedChains) for (const r of ruleObjects(c)) out.push(r);

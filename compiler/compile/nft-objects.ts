@@ -35,3 +35,7 @@ export const setObject = (s: SetSpec, elem: readonly unknown[]): unknown => ({
 /** A set's elements, from its source. */
 export const setElements = (index: ClusterIndex, s: SetSpec): readonly unknown[] =>
   s.source.kind === 'fixed' ? s.source.elements : index.elements(index.membership(s.source.scope, s.source.port), s.family);
+
+/** Evaluates the memberships these sets read together (one pass over the cluster) before their elements are asked for. */
+export const prepareMemberships = (index: ClusterIndex, sets: readonly SetSpec[]): void =>
+  index.prepareMemberships(sets.flatMap((s) => (s.source.kind === 'members' ? [s.source] : [])));

@@ -12,7 +12,8 @@
 // The lazy list is an enumerable getter on a plain object, so JSON, spread
 // and deep equality see a plain `{ nftables: [...] }`; the parts ride along
 // under a symbol nobody enumerates.
-import { tableObject } from './nft-document';
+import { indexBy } from '../incremental/sorted-table';
+import { tableObject } from './nft-objects';
 
 export interface PartChain {
   readonly decl: unknown;
@@ -60,6 +61,21 @@ export const documentOf = (parts: NftParts): NftDocumentValue => {
   Object.defineProperty(doc, 'nftables', { enumerable: true, get: () => (flat ??= flatten(parts)) });
   Object.defineProperty(doc, PARTS, { value: parts });
   return doc as NftDocumentValue;
+};
+
+const chainName = (c: PartChain): string => (c.decl as { readonly chain: { readonly name: string } }).chain.name;
+const setName = (o: unknown): string => (o as { readonly set: { readonly name: string } }).set.name;
+
+/** The chain of that name among the parts' chains (not the section's), by binary search. */
+export const chainIn = (p: NftParts, name: string): PartChain | undefined => {
+  const i = indexBy(p.chains, name, chainName);
+  return i < 0 ? undefined : p.chains[i];
+};
+
+/** The set object of that name among the parts' sets (not the section's), by binary search. */
+export const setIn = (p: NftParts, name: string): unknown => {
+  const i = indexBy(p.sets, name, setName);
+  return i < 0 ? undefined : p.sets[i];
 };
 
 /** The parts a document was made from, if it was made from parts (the incremental compiler's); else undefined. */

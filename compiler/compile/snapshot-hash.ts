@@ -22,9 +22,8 @@
 // it), so an agent and `foldnet status` agree.
 import { canonicalJson, sha256Hex } from '../hash/canonical';
 import { addMember, emptyLanes, Lanes, lanesHex } from '../hash/multiset';
-import type { ElementDelta, Moved, SnapshotDelta } from '../incremental/snapshot-delta';
-import { indexBy } from '../incremental/sorted-table';
-import { NftParts, partsOf, TABLE } from './nft-parts';
+import { type ElementDelta, type Moved, sides, type SnapshotDelta } from '../incremental/snapshot-delta';
+import { NftParts, partsOf, setIn, TABLE } from './nft-parts';
 import type { HostSnapshot } from './snapshot';
 
 /** Groups per run: small enough that a changed set costs one short run, large enough that the runs' list is short. */
@@ -48,10 +47,25 @@ const bodyOf = (o: ElementsObject, kind: Kind): Body => (o as Record<Kind, Body>
 const elementCount = (o: ElementsObject, kind: Kind): number => bodyOf(o, kind).elem?.length ?? 0;
 
 /** Whether `moved` can be what turned the list `last` into `xs` (by count: cheap, and it catches a delta that missed a change). */
-const addsUp = (xs: readonly unknown[], last: readonly unknown[], moved: ReadonlyMap<string, Moved<unknown>>): boolean => {
+const addsUp = (xs: readonly unknown[], last: readonly unknown[], entries: ReadonlyMap<string, Moved<unknown>>): boolean => {
   let n = last.length;
-  for (const m of moved.values()) n += (m.after === undefined ? 0 : 1) - (m.before === undefined ? 0 : 1);
+  for (const m of entries.values()) n += (m.after === undefined ? 0 : 1) - (m.before === undefined ? 0 : 1);
   return n === xs.length;
+};
+
+/** The multiset sum of `items`, each keyed by `key`. */
+const sumOf = (items: Iterable<unknown>, key: (x: unknown) => string): Lanes => {
+  const sum = emptyLanes();
+  for (const x of items) addMember(sum, key(x), 1);
+  return sum;
+};
+
+/** `sum` with `added` members in and `removed` ones out, in a new sum. */
+const moved = (sum: Lanes, added: Iterable<unknown>, removed: Iterable<unknown>, key: (x: unknown) => string): Lanes => {
+  const out = sum.slice();
+  for (const x of added) addMember(out, key(x), 1);
+  for (const x of removed) addMember(out, key(x), -1);
+  return out;
 };
 
 /** An element as a multiset member: most are addresses, taken as they are (an object's elements are all of one type). */
@@ -65,12 +79,8 @@ const inList = (xs: readonly unknown[], kind: Kind, name: string): ElementsObjec
 
 const finder = (parts: NftParts | undefined, groups: readonly Group[]): Finder => {
   if (parts !== undefined) {
-    const sets = parts.sets as ReadonlyArray<{ readonly set: Body }>;
-    return (kind, name) => {
-      if (kind === 'map') return inList(parts.maps, kind, name) ?? inList(parts.section, kind, name);
-      const i = indexBy(sets, name, (o) => o.set.name);
-      return i >= 0 ? sets[i] : inList(parts.section, kind, name);
-    };
+    return (kind, name) =>
+      (kind === 'map' ? inList(parts.maps, kind, name) : (setIn(parts, name) as ElementsObject | undefined)) ?? inList(parts.section, kind, name);
   }
   let byName: Map<string, ElementsObject> | undefined;
   return (kind, name) => {
@@ -126,12 +136,12 @@ const groupsOfParts = (p: NftParts, into: Group[]): void => {
 export type Sha256Hex = (text: string) => string;
 
 export class SnapshotHasher {
-  /** `sha`: any SHA-256 (the shell hands in the platform's, an order of magnitude faster than the pure one; same digests). */
+  /** `sha`: any SHA-256 (the shell hands in the platform's, two to ten times faster than the pure one; same digests). */
   constructor(private readonly sha: Sha256Hex = sha256Hex) {}
 
   /** Objects and arrays of emitted snapshots are never changed after they are made; a changed one is a new one. */
   private readonly digests = new WeakMap<object, string>();
-  /** Element sums of set objects (see elementSum). */
+  /** Multiset sums by identity: of set and map objects' elements (elementSum), of route and sysctl lists (listDigest). */
   private readonly sums = new WeakMap<object, Lanes>();
   /** The last snapshot's groups and the digests of its runs. */
   private last: {
@@ -168,8 +178,7 @@ export class SnapshotHasher {
   private elementSum(o: ElementsObject, kind: Kind): Lanes {
     let sum = this.sums.get(o);
     if (sum === undefined) {
-      sum = emptyLanes();
-      for (const e of bodyOf(o, kind).elem ?? []) addMember(sum, memberKey(e), 1);
+      sum = sumOf(bodyOf(o, kind).elem ?? [], memberKey);
       this.sums.set(o, sum);
     }
     return sum;
@@ -183,19 +192,16 @@ export class SnapshotHasher {
    */
   private carrySums(now: Finder, delta: SnapshotDelta): void {
     const moves: Array<[Kind, string, ElementDelta]> = [];
-    for (const [name, moved] of delta.sets.elements) if (!delta.sets.added.has(name) && !delta.sets.removed.has(name)) moves.push(['set', name, moved]);
-    for (const [name, moved] of delta.maps) moves.push(['map', name, moved]);
-    for (const [kind, name, moved] of moves) {
+    for (const [name, change] of delta.sets.elements) if (!delta.sets.added.has(name) && !delta.sets.removed.has(name)) moves.push(['set', name, change]);
+    for (const [name, change] of delta.maps) moves.push(['map', name, change]);
+    for (const [kind, name, change] of moves) {
       const was = this.last.find(kind, name);
       const is = now(kind, name);
       const sum = was === undefined ? undefined : this.sums.get(was);
       if (is === undefined || sum === undefined || this.sums.has(is)) continue;
       // A delta that does not add up (not the change since the last snapshot) is not trusted: the object is summed whole.
-      if (elementCount(is, kind) !== elementCount(was!, kind) + moved.add.size - moved.del.size) continue;
-      const next = sum.slice();
-      for (const e of moved.add.values()) addMember(next, memberKey(e), 1);
-      for (const e of moved.del.values()) addMember(next, memberKey(e), -1);
-      this.sums.set(is, next);
+      if (elementCount(is, kind) !== elementCount(was!, kind) + change.add.size - change.del.size) continue;
+      this.sums.set(is, moved(sum, change.add.values(), change.del.values(), memberKey));
     }
   }
 
@@ -206,20 +212,14 @@ export class SnapshotHasher {
    * and given the entries the delta says moved since the last list, a new one
    * costs those entries, not the host's every route.
    */
-  private listDigest(xs: readonly unknown[], last: readonly unknown[] | undefined, moved: ReadonlyMap<string, Moved<unknown>> | undefined): string {
+  private listDigest(xs: readonly unknown[], last: readonly unknown[] | undefined, entries: ReadonlyMap<string, Moved<unknown>> | undefined): string {
     let sum = this.sums.get(xs);
     if (sum === undefined) {
-      const was = last === undefined || moved === undefined ? undefined : this.sums.get(last);
-      if (was !== undefined && addsUp(xs, last!, moved!)) {
-        sum = was.slice();
-        for (const m of moved!.values()) {
-          if (m.before !== undefined) addMember(sum, canonicalJson(m.before), -1);
-          if (m.after !== undefined) addMember(sum, canonicalJson(m.after), 1);
-        }
-      } else {
-        sum = emptyLanes();
-        for (const x of xs) addMember(sum, canonicalJson(x), 1);
-      }
+      const was = last === undefined || entries === undefined ? undefined : this.sums.get(last);
+      if (was !== undefined && addsUp(xs, last!, entries!)) {
+        const [before, after] = sides(entries!);
+        sum = moved(was, after, before, canonicalJson);
+      } else sum = sumOf(xs, canonicalJson);
       this.sums.set(xs, sum);
     }
     return lanesHex(sum);

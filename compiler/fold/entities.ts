@@ -119,7 +119,7 @@ export const putEntity = (state: ClusterState, kind: KindId, key: string, value:
     case 'Pod': {
       // One key string for the lookup and the model: each fresh string costs immutable-js a hash.
       const pod = value as K.K8sPod;
-      const podKey = KM.podKeyAs(pod, key);
+      const podKey = KM.podKey(pod, key);
       const existing = state.endpoints.get(podKey);
       return fromEither(KM.podModel(pod, existing, podKey), (ep) => putEndpoint(state, ep, 'Pod', undefined, existing));
     }

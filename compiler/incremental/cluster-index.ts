@@ -24,8 +24,6 @@ import { MembershipTable } from './membership-table';
 import { EndpointBuckets } from './endpoint-buckets';
 import { PolicyCandidates } from './policy-candidates';
 
-export { EndpointEntry };
-
 /** Set names are memoised up to this many identities, then the memo starts over (it only saves hashing). */
 const SET_NAME_MEMO = 200_000;
 /** Steps-chain hashes likewise (a recipe is a few hundred bytes). */

@@ -14,10 +14,9 @@ import { planRoutes } from '../plan/routes-plan';
 import { planSysctls } from '../plan/sysctls-plan';
 import { Plan } from '../plan/types';
 import type { HostSnapshot } from '../compile/snapshot';
-import { NftDocumentValue, partsOf } from '../compile/nft-parts';
+import { chainIn, NftDocumentValue, partsOf, setIn } from '../compile/nft-parts';
 import { jsonEqual } from './json-equal';
-import { indexBy } from './sorted-table';
-import { ElementDelta, elementKey, SnapshotDelta } from './snapshot-delta';
+import { ElementDelta, elementKey, SnapshotDelta, sides } from './snapshot-delta';
 
 type Obj = Record<string, any>;
 
@@ -55,12 +54,12 @@ const view = (doc: NftDocumentValue, chainNames: ReadonlySet<string>, setNames: 
   }
   const chains = out.chains as Map<string, { decl: Obj; rules: Obj[] }>;
   for (const n of chainNames) {
-    const i = indexBy(parts.chains, n, (c) => (c.decl as Obj).chain.name);
-    if (i >= 0) chains.set(n, { decl: (parts.chains[i]!.decl as Obj).chain, rules: (parts.chains[i]!.rules as Obj[]).map((r) => r.rule) });
+    const c = chainIn(parts, n);
+    if (c !== undefined) chains.set(n, { decl: (c.decl as Obj).chain, rules: (c.rules as Obj[]).map((r) => r.rule) });
   }
   for (const n of setNames) {
-    const i = indexBy(parts.sets, n, (o) => (o as Obj).set.name);
-    if (i >= 0) (out.sets as Map<string, Obj>).set(n, (parts.sets[i] as Obj).set);
+    const o = setIn(parts, n) as Obj | undefined;
+    if (o !== undefined) (out.sets as Map<string, Obj>).set(n, o.set);
   }
   // The section's own chains and sets (it shares none with the rest) are few: read in one pass.
   scan(parts.section, chainNames, setNames, out);
@@ -70,7 +69,6 @@ const view = (doc: NftDocumentValue, chainNames: ReadonlySet<string>, setNames: 
 /** What decides whether a chain is rewritten, as compiler/plan compares them. */
 const ruleBody = (r: Obj) => ({ expr: r.expr, comment: r.comment });
 
-const present = <T>(xs: ReadonlyArray<T | undefined>): T[] => xs.filter((x): x is T => x !== undefined);
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(byString);
 
@@ -151,8 +149,8 @@ export const planFromDelta = (prev: HostSnapshot, next: HostSnapshot, delta: Sna
   return {
     nft: out,
     // Routes and sysctls are planned per destination and per key, so the ones the delta names are the whole plan.
-    routes: planRoutes(present([...delta.routes.values()].map((m) => m.before)), present([...delta.routes.values()].map((m) => m.after))),
-    sysctls: planSysctls(present([...delta.sysctls.values()].map((m) => m.before)), present([...delta.sysctls.values()].map((m) => m.after))),
+    routes: planRoutes(...sides(delta.routes)),
+    sysctls: planSysctls(...sides(delta.sysctls)),
     ...planBird(prev.bird, next.bird),
   };
 };

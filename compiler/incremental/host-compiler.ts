@@ -21,7 +21,7 @@ import { compileBird } from '../compile/bird';
 import { CompileError, CompileOptions } from '../compile/host';
 import { MAP_NAMES, MapName, mapObject } from '../compile/nft-document';
 import { documentOf, NftDocumentValue, NftParts } from '../compile/nft-parts';
-import { HostSnapshot, SysctlModel } from '../compile/snapshot';
+import { HostSnapshot } from '../compile/snapshot';
 import { compileSection, isEmptySection, NftSection, sectionObjects } from '../compile/nft-section';
 import { hasServices } from '../compile/sysctls';
 import type { ClusterIndex } from './cluster-index';
@@ -58,7 +58,7 @@ export class HostCompiler {
   private readonly chains: HostChains;
   private local: IMap<string, EndpointModel> = IMap();
   private readonly routes = new HostRoutes();
-  private sysctls: HostSysctls;
+  private readonly sysctls: HostSysctls;
   private bird: string;
   private maps: Record<MapName, unknown>;
   private mapsVersion: number;
@@ -107,13 +107,12 @@ export class HostCompiler {
     const delta = new DeltaAccumulator();
     this.sets.membersMoved(d.memberships.values(), delta);
     const dirty = this.dirtyEndpoints(prev, next, d);
-    /** The sysctls before they were counted again, if they were. */
-    let recounted: readonly SysctlModel[] | undefined;
     if (prev.services !== next.services && ([4, 6] as const).some((f) => hasServices(prev, f) !== hasServices(next, f))) {
-      // Every endpoint's share of the host-wide settings may have changed: count them again.
-      recounted = this.sysctls.sysctls();
-      this.sysctls = new HostSysctls(this.host);
-      for (const ep of this.local.values()) this.sysctls.setEndpoint(next, undefined, ep);
+      // Every endpoint's share of the host-wide settings may have changed: count each out as it was, and in as it is.
+      for (const ep of this.local.values()) {
+        this.sysctls.setEndpoint(prev, ep, undefined);
+        this.sysctls.setEndpoint(next, undefined, ep);
+      }
     }
     for (const key of [...dirty].sort()) {
       const model = next.endpoints.get(key);
@@ -139,13 +138,7 @@ export class HostCompiler {
     }
     if (prev.blockAffinities.get(this.host) !== next.blockAffinities.get(this.host)) this.routes.setBlocks(ownedBlocks(next, this.host));
     for (const [dst, m] of this.routes.takeMoved()) delta.moveRoute(dst, m.before, m.after);
-    const sysctlsMoved = this.sysctls.takeMoved();
-    if (recounted === undefined) for (const [key, m] of sysctlsMoved) delta.moveSysctl(key, m.before, m.after);
-    else {
-      const before = new Map(recounted.map((x) => [x.key, x]));
-      const after = new Map(this.sysctls.sysctls().map((x) => [x.key, x]));
-      for (const key of new Set([...before.keys(), ...after.keys()])) delta.moveSysctl(key, before.get(key), after.get(key));
-    }
+    for (const [key, m] of this.sysctls.takeMoved()) delta.moveSysctl(key, m.before, m.after);
     if (anycastMoved || birdInputs(prev).some((x, i) => x !== birdInputs(next)[i])) {
       const bird = compileBird(next, this.host, this.section.announced);
       if (bird !== this.bird) delta.changed({ bird: true });

@@ -4,7 +4,7 @@
 // cluster index reports per membership with the addresses that came and went
 // — so a set of 100,000 members that gains one costs one copy of its array,
 // not a recomputation. Which chains need which sets is host-chains.ts's.
-import { setObject } from '../compile/nft-document';
+import { prepareMemberships, setObject } from '../compile/nft-objects';
 import { SetSpec } from '../compile/set-registry';
 import type { ClusterIndex } from './cluster-index';
 import type { MembershipChange } from './index-delta';
@@ -57,7 +57,7 @@ export class HostSets {
     this.pending = undefined;
     if (pending === undefined) return;
     const live = pending.filter((u) => this.used.get(u.spec.name) === u);
-    this.index.prepareMemberships(live.flatMap((u) => (u.spec.source.kind === 'members' ? [u.spec.source] : [])));
+    prepareMemberships(this.index, live.map((u) => u.spec));
     for (const u of live) this.fill(u);
   }
 

@@ -141,18 +141,14 @@ export class Membership {
       if (this.gathered6 !== undefined && e.ips6.length > 0) gather6(this.gathered6, e);
     }
     const ips4 = e.ips4;
-    if (ips4.length > 0) {
-      for (let i = 0; i < ips4.length; i++) {
-        out(this, 4, ips4[i]!, 'add');
-        if (this.sorted4 !== undefined) this.sorted4 = inserted(this.sorted4, ips4[i]!, e.key4(i), ipv4Number);
-      }
+    for (let i = 0; i < ips4.length; i++) {
+      out(this, 4, ips4[i]!, 'add');
+      if (this.sorted4 !== undefined) this.sorted4 = inserted(this.sorted4, ips4[i]!, e.key4(i), ipv4Number);
     }
     const ips6 = e.ips6;
-    if (ips6.length > 0) {
-      for (let i = 0; i < ips6.length; i++) {
-        out(this, 6, ips6[i]!, 'add');
-        if (this.sorted6 !== undefined) this.sorted6 = inserted(this.sorted6, ips6[i]!, e.key6(i), ipSortKey);
-      }
+    for (let i = 0; i < ips6.length; i++) {
+      out(this, 6, ips6[i]!, 'add');
+      if (this.sorted6 !== undefined) this.sorted6 = inserted(this.sorted6, ips6[i]!, e.key6(i), ipSortKey);
     }
   }
 
@@ -160,18 +156,14 @@ export class Membership {
   leave(key: string, e: MemberView, out: ChangeSink): void {
     this.members().delete(key);
     const ips4 = e.ips4;
-    if (ips4.length > 0) {
-      for (let i = 0; i < ips4.length; i++) {
-        out(this, 4, ips4[i]!, 'del');
-        if (this.sorted4 !== undefined) this.sorted4 = removed(this.sorted4, e.key4(i), ipv4Number);
-      }
+    for (let i = 0; i < ips4.length; i++) {
+      out(this, 4, ips4[i]!, 'del');
+      if (this.sorted4 !== undefined) this.sorted4 = removed(this.sorted4, e.key4(i), ipv4Number);
     }
     const ips6 = e.ips6;
-    if (ips6.length > 0) {
-      for (let i = 0; i < ips6.length; i++) {
-        out(this, 6, ips6[i]!, 'del');
-        if (this.sorted6 !== undefined) this.sorted6 = removed(this.sorted6, e.key6(i), ipSortKey);
-      }
+    for (let i = 0; i < ips6.length; i++) {
+      out(this, 6, ips6[i]!, 'del');
+      if (this.sorted6 !== undefined) this.sorted6 = removed(this.sorted6, e.key6(i), ipSortKey);
     }
   }
 

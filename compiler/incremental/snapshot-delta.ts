@@ -30,6 +30,17 @@ export interface SnapshotDelta {
 
 export type { Moved };
 
+/** The entries the delta moved as they were and as they are (absent ones left out): the two lists a plan compares, or a hash moves between. */
+export const sides = <T>(moved: ReadonlyMap<string, Moved<T>>): [T[], T[]] => {
+  const before: T[] = [];
+  const after: T[] = [];
+  for (const m of moved.values()) {
+    if (m.before !== undefined) before.push(m.before);
+    if (m.after !== undefined) after.push(m.after);
+  }
+  return [before, after];
+};
+
 export const isEmptyDelta = (d: SnapshotDelta): boolean =>
   d.chains.added.size + d.chains.removed.size + d.chains.rewritten.size + d.sets.added.size + d.sets.removed.size === 0 &&
   [...d.sets.elements.values(), ...d.maps.values()].every((e) => e.add.size + e.del.size === 0) && d.routes.size + d.sysctls.size === 0 && !d.bird;

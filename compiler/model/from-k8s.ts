@@ -28,15 +28,13 @@ export const namespaceModel = (n: K.K8sNamespace): NamespaceModel => ({
 
 const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
 
-/** The key of a Pod's endpoint, `namespace/name`. */
-export const podKey = (p: K.K8sPod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
-
 /**
- * podKey(p), as the very string `known` when that is what it spells (the
- * event's key, nearly always): the model then shares the string the stored
- * resource holds, instead of keeping a second one that maps hash again.
+ * The key of a Pod's endpoint, `namespace/name`: the very string `known` when
+ * that is what it spells (the event's key, nearly always), so the model shares
+ * the string the stored resource holds instead of keeping a second one that
+ * maps hash again.
  */
-export const podKeyAs = (p: K.K8sPod, known: string): string => namespacedKey(p.metadata.namespace ?? 'default', p.metadata.name, known);
+export const podKey = (p: K.K8sPod, known?: string): string => namespacedKey(p.metadata.namespace ?? 'default', p.metadata.name, known);
 
 /** The address at status.podIPs[i], as the document's own string when it is already canonical: the model keeps one string, not two. */
 const podIp = (text: string, i: number): E.Either<string, Ip> => {

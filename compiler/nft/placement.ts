@@ -34,7 +34,7 @@ const reach = (view: RefView, base: string): Map<string, string[]> => {
   return routes;
 };
 
-export const fibAllowed = (base: NftChain): boolean => base.hook === 'prerouting' || base.hook === 'input' || base.hook === 'forward';
+const fibAllowed = (base: NftChain): boolean => base.hook === 'prerouting' || base.hook === 'input' || base.hook === 'forward';
 
 const isDnat = (s: NftStatement): boolean => 'dnat' in s;
 const isFib = (s: NftStatement): boolean => 'match' in s && isFibMatch(s.match);

@@ -11,7 +11,7 @@ import type { ParsedElem } from './datatype';
 import { checkElems, checkMapElems } from './check';
 import { compareIntervals, firstOverlap, sameInterval } from './intervals';
 import { MAX_LEVEL, findLoop, findTooDeep, lookupsOf, mapTargets, referenceProblems } from './references';
-import { findMisplacedDnat, findMisplacedFib } from './placement';
+import { findMisplacedDnat, findMisplacedFib, Misplaced } from './placement';
 
 export interface RsChain { readonly decl: NftChain; readonly rules: ReadonlyArray<NftRule> }
 export interface RsSet { readonly decl: NftSet; readonly elems: ReadonlyArray<ParsedElem> }
@@ -237,17 +237,16 @@ export const foldNftDocument = (doc: NftDocument, start: NftRuleset = emptyRules
   if (loop !== undefined) return E.left([`jump loop: ${loop.join(' -> ')} (nft refuses loops)`]);
   const deep = findTooDeep(w);
   if (deep !== undefined) return E.left([`chains nest ${deep.length - 1} levels below a base chain, the kernel allows ${MAX_LEVEL}: ${deep.join(' -> ')}`]);
-  const dnats = findMisplacedDnat(w).map((m) => {
+  /** Where a misplaced statement stands: the path of the command that added its rule. */
+  const statementAt = (m: Misplaced): string => {
     const rule = w.chains.get(m.chain)!.rules[m.ruleIndex]!;
-    const at = w.paths.get(rule) ?? `chain ${m.chain} rule ${m.ruleIndex}`;
-    return `${at}.expr[${m.stmtIndex}].dnat: dnat needs a chain of type nat on hook prerouting or output, but ${m.base.type} chain ${m.base.name} (hook ${m.base.hook}) reaches it: ${m.route.join(' -> ')} (nft: Operation not supported)`;
-  });
+    return `${w.paths.get(rule) ?? `chain ${m.chain} rule ${m.ruleIndex}`}.expr[${m.stmtIndex}]`;
+  };
+  const dnats = findMisplacedDnat(w).map((m) =>
+    `${statementAt(m)}.dnat: dnat needs a chain of type nat on hook prerouting or output, but ${m.base.type} chain ${m.base.name} (hook ${m.base.hook}) reaches it: ${m.route.join(' -> ')} (nft: Operation not supported)`);
   if (dnats.length > 0) return E.left(dnats);
-  const fibs = findMisplacedFib(w).map((m) => {
-    const rule = w.chains.get(m.chain)!.rules[m.ruleIndex]!;
-    const at = w.paths.get(rule) ?? `chain ${m.chain} rule ${m.ruleIndex}`;
-    return `${at}.expr[${m.stmtIndex}].match: fib saddr . iif needs hook prerouting, input or forward, but chain ${m.base.name} (hook ${m.base.hook}) reaches it: ${m.route.join(' -> ')} (nft: Operation not supported)`;
-  });
+  const fibs = findMisplacedFib(w).map((m) =>
+    `${statementAt(m)}.match: fib saddr . iif needs hook prerouting, input or forward, but chain ${m.base.name} (hook ${m.base.hook}) reaches it: ${m.route.join(' -> ')} (nft: Operation not supported)`);
   if (fibs.length > 0) return E.left(fibs);
   return E.right({ table: w.table, chains: w.chains, sets: w.sets, maps: w.maps });
 };

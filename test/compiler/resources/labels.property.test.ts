@@ -14,8 +14,19 @@ const key = fc.oneof(part, fc.tuple(fc.constantFrom('example.com', 'k8s.io'), pa
 const value = fc.oneof(part, fc.constant(''), fc.constantFrom('-bad', 7 as unknown as string));
 const entries = fc.uniqueArray(fc.tuple(key, value), { selector: (e) => e[0], maxLength: 6 });
 
-/** The long way, written out: keys sorted, every key and value checked. */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const validKey = (k: string): boolean => {
+  const slash = k.lastIndexOf('/');
+  const name = k.slice(slash + 1);
+  const prefixOk = slash < 0 || (slash <= 253 && DNS1123_SUBDOMAIN.test(k.slice(0, slash)));
+  return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
+};
+const validValue = (v: unknown): boolean => typeof v === 'string' && v.length <= 63 && (v === '' || LABEL_NAME.test(v));
+
+/** The long way, written out: every key and value checked (undefined when one fails), then the keys sorted. */
 const reference = (m: Record<string, unknown>): string | undefined => {
+  if (!Object.entries(m).every(([k, v]) => validKey(k) && validValue(v))) return undefined;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(m).sort()) out[k] = m[k];
   return JSON.stringify(out);
@@ -30,6 +41,7 @@ test('Labels decodes a map in any key order, sorted or not, to the sorted copy, 
       const a = Labels.decode(m);
       const b = Labels.decode(shuffled);
       assert.equal(E.isRight(a), E.isRight(b));
+      assert.equal(E.isRight(a), reference(m) !== undefined, JSON.stringify(m));
       if (E.isRight(a) && E.isRight(b)) {
         assert.equal(JSON.stringify(a.right), reference(m));
         assert.equal(JSON.stringify(b.right), reference(m));
